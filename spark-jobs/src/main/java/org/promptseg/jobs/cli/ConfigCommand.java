@@ -26,7 +26,7 @@ public final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println("promptseg " + PromptsegConfig.render(PromptsegCli.root(spec).config()));
+            spec.commandLine().getOut().print(PromptsegConfig.render(PromptsegCli.root(spec).config()));
             return ExitCodes.OK;
         }
     }

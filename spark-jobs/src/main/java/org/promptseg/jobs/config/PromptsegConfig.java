@@ -142,6 +142,6 @@ public final class PromptsegConfig {
 
     /** The {@code promptseg} section as HOCON, without comments, for {@code doctor} and run provenance. */
     public static String render(Config config) {
-        return config.getConfig("promptseg").root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+        return config.getConfig("promptseg").atKey("promptseg").root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
     }
 }

@@ -1,6 +1,7 @@
 package org.promptseg.jobs.doctor;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.promptseg.common.Json;
 
 /**
  * A small Conv3D network (NDHWC, as promptseg's models run) trained for a few steps: proves that
@@ -32,7 +34,18 @@ public final class Conv3dProbe {
 
     private Conv3dProbe() {}
 
-    public static ComputationGraph network(int channels, long seed) {
+    /**
+     * Child-JVM entry point of the backend benchmark: {@code patch batch channels warmup steps};
+     * prints the result as one JSON line on stdout.
+     */
+    public static void main(String[] args) {
+        int[] a = Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        Result r = run(a[0], a[1], a[2], a[3], a[4], 7L);
+        Nd4jFacts facts = Nd4jFacts.read();
+        System.out.println(Json.canonical(Map.of("result", r, "nd4j", facts)));
+    }
+
+    public static ComputationGraph network(int patch, int channels, long seed) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -43,7 +56,7 @@ public final class Conv3dProbe {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .graphBuilder()
                 .addInputs("image")
-                .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NDHWC, 16, 16, 16, 1))
+                .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NDHWC, patch, patch, patch, 1))
                 .addLayer("conv1", new Convolution3D.Builder(3, 3, 3).nOut(channels).activation(Activation.LEAKYRELU)
                         .dataFormat(Convolution3D.DataFormat.NDHWC).build(), "image")
                 .addLayer("conv2", new Convolution3D.Builder(3, 3, 3).nOut(channels).activation(Activation.LEAKYRELU)
@@ -61,7 +74,7 @@ public final class Conv3dProbe {
 
     /** Trains {@code warmup + steps} steps on a seeded random batch (label = image > 0) and times the last {@code steps}. */
     public static Result run(int patch, int batch, int channels, int warmup, int steps, long seed) {
-        ComputationGraph net = network(channels, seed);
+        ComputationGraph net = network(patch, channels, seed);
         Nd4j.getRandom().setSeed(seed);
         INDArray image = Nd4j.randn(DataType.FLOAT, batch, patch, patch, patch, 1);
         INDArray fg = image.gt(0).castTo(DataType.FLOAT);
