@@ -1,0 +1,19 @@
+package org.promptseg.model;
+
+/**
+ * A model option, parameter map or input array that does not fit the network. The message names the
+ * field (configuration key, parameter name or argument) and says what was expected and what was found.
+ */
+public class ModelConfigException extends IllegalArgumentException {
+    private final String field;
+
+    public ModelConfigException(String field, String expected, Object found) {
+        super(field + ": expected " + expected + ", found " + found);
+        this.field = field;
+    }
+
+    /** The configuration key, parameter name or argument that was wrong. */
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,40 @@
+package org.promptseg.model;
+
+import com.typesafe.config.Config;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * Binds ND4J's native thread pools (OpenMP and libnd4j's own) to a count chosen by the caller: one
+ * Spark task with {@code spark.task.cpus = k} sets k, so task slots never oversubscribe the cores.
+ */
+public final class NativeThreads {
+    private NativeThreads() {
+    }
+
+    public static void set(int threads) {
+        if (threads < 1) {
+            throw new ModelConfigException("threads", "an integer >= 1", threads);
+        }
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    }
+
+    /** OpenMP threads native ops currently use. */
+    public static int current() {
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    }
+
+    /** Applies {@code promptseg.optim.threads} unless it is 0 (keep the process default); returns the count in force. */
+    public static int applyConfig(Config root) {
+        int n = root.getInt("promptseg.optim.threads");
+        if (n < 0) {
+            throw new ModelConfigException("promptseg.optim.threads", "0 (process default) or a positive count", n);
+        }
+        if (n > 0) {
+            set(n);
+        }
+        return current();
+    }
+}

@@ -1,0 +1,64 @@
+package org.promptseg.model.layers;
+
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.promptseg.model.ModelConfigException;
+import org.promptseg.model.ParamRole;
+
+/**
+ * Base of promptseg's custom layers: a SameDiff layer on NDHWC volumes [N, D, H, W, C] whose output has
+ * the input's shape. Subclasses say which role each of their parameters plays, so the model can tell
+ * backbone from prompt parameters inside one layer.
+ *
+ * <p>Layers need a no-arg constructor and {@code @JsonProperty} fields (ND4J's shaded Jackson): DL4J
+ * rebuilds them from the JSON configuration stored in model zips.
+ */
+public abstract class VolumeLayer extends SameDiffLayer {
+    @JsonProperty protected long channels;
+    @JsonProperty protected long depth;
+    @JsonProperty protected long height;
+    @JsonProperty protected long width;
+
+    protected VolumeLayer() {
+    }
+
+    /** What the parameter with this key (as declared in {@code defineParameters}) is for. */
+    public abstract ParamRole roleOf(String paramKey);
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        checkInput(inputType);
+        return inputType;
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        InputType.InputTypeConvolutional3D t = checkInput(inputType);
+        if (override || channels == 0) {
+            channels = t.getChannels();
+            depth = t.getDepth();
+            height = t.getHeight();
+            width = t.getWidth();
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return null;
+    }
+
+    private InputType.InputTypeConvolutional3D checkInput(InputType inputType) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional3D t)
+                || t.getDataFormat() != Convolution3D.DataFormat.NDHWC) {
+            throw new ModelConfigException("layer " + getLayerName() + " input", "a 3D NDHWC volume", inputType);
+        }
+        return t;
+    }
+
+    protected long voxels() {
+        return depth * height * width;
+    }
+}
