@@ -1,0 +1,162 @@
+package org.promptseg.jobs.rounds;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The trainable tensors of one parameter group by stable name, sorted: the unit the parameter server
+ * broadcasts, averages and checkpoints. Immutable; arithmetic returns new sets and fails loudly on
+ * mismatched names or shapes.
+ */
+public final class TensorSet implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final TreeMap<String, FloatTensor> tensors;
+
+    public TensorSet(Map<String, FloatTensor> tensors) {
+        this.tensors = new TreeMap<>(tensors);
+    }
+
+    public static TensorSet empty() {
+        return new TensorSet(Map.of());
+    }
+
+    public NavigableMap<String, FloatTensor> tensors() {
+        return Collections.unmodifiableNavigableMap(tensors);
+    }
+
+    public Set<String> names() {
+        return tensors().keySet();
+    }
+
+    public FloatTensor get(String name) {
+        FloatTensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no tensor '" + name + "' in this set (has " + tensors.keySet() + ")");
+        }
+        return t;
+    }
+
+    public boolean isEmpty() {
+        return tensors.isEmpty();
+    }
+
+    /** Number of float values. */
+    public long size() {
+        long n = 0;
+        for (FloatTensor t : tensors.values()) {
+            n += t.size();
+        }
+        return n;
+    }
+
+    /** Raw payload size in bytes (4 per value). */
+    public long bytes() {
+        return 4 * size();
+    }
+
+    /** {@code this - other}, name by name. */
+    public TensorSet minus(TensorSet other) {
+        requireSameLayout(other, "subtract");
+        TreeMap<String, FloatTensor> out = new TreeMap<>();
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            float[] a = e.getValue().data();
+            float[] b = other.tensors.get(e.getKey()).data();
+            float[] r = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                r[i] = a[i] - b[i];
+            }
+            out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
+        }
+        return new TensorSet(out);
+    }
+
+    /** {@code this + scale * other}, accumulated in double then rounded once. */
+    public TensorSet plusScaled(TensorSet other, double scale) {
+        requireSameLayout(other, "add");
+        TreeMap<String, FloatTensor> out = new TreeMap<>();
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            float[] a = e.getValue().data();
+            float[] b = other.tensors.get(e.getKey()).data();
+            float[] r = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                r[i] = (float) (a[i] + scale * b[i]);
+            }
+            out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
+        }
+        return new TensorSet(out);
+    }
+
+    public TensorSet scaled(double scale) {
+        TreeMap<String, FloatTensor> out = new TreeMap<>();
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            float[] a = e.getValue().data();
+            float[] r = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                r[i] = (float) (scale * a[i]);
+            }
+            out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
+        }
+        return new TensorSet(out);
+    }
+
+    /** A set of zeros with this set's names and shapes. */
+    public TensorSet zerosLike() {
+        TreeMap<String, FloatTensor> out = new TreeMap<>();
+        tensors.forEach((k, v) -> out.put(k, new FloatTensor(v.shape(), new float[v.size()])));
+        return new TensorSet(out);
+    }
+
+    /** Only the named tensors (all must exist). */
+    public TensorSet select(Set<String> names) {
+        TreeMap<String, FloatTensor> out = new TreeMap<>();
+        for (String n : names) {
+            out.put(n, get(n));
+        }
+        return new TensorSet(out);
+    }
+
+    /** Largest absolute difference to another set of the same layout. */
+    public double maxAbsDifference(TensorSet other) {
+        requireSameLayout(other, "compare");
+        double max = 0;
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            float[] a = e.getValue().data();
+            float[] b = other.tensors.get(e.getKey()).data();
+            for (int i = 0; i < a.length; i++) {
+                max = Math.max(max, Math.abs((double) a[i] - b[i]));
+            }
+        }
+        return max;
+    }
+
+    void requireSameLayout(TensorSet other, String op) {
+        if (!tensors.keySet().equals(other.tensors.keySet())) {
+            throw new IllegalArgumentException("cannot " + op + " tensor sets with different names: " + tensors.keySet() + " vs " + other.tensors.keySet());
+        }
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            if (!e.getValue().sameShape(other.tensors.get(e.getKey()))) {
+                throw new IllegalArgumentException("cannot " + op + " tensor '" + e.getKey() + "': shapes " + java.util.Arrays.toString(e.getValue().shape())
+                        + " and " + java.util.Arrays.toString(other.tensors.get(e.getKey()).shape()));
+            }
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TensorSet s && tensors.equals(s.tensors);
+    }
+
+    @Override
+    public int hashCode() {
+        return tensors.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TensorSet" + tensors.keySet() + " (" + size() + " values)";
+    }
+}
