@@ -7,6 +7,7 @@ import java.util.List;
 import org.promptseg.common.PromptsegException;
 import org.promptseg.jobs.config.ConfigurationException;
 import org.promptseg.jobs.config.PromptsegConfig;
+import org.promptseg.store.InvalidStoreArgumentException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "promptseg", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Adapt a frozen 3D CT segmentation network to new centers by tuning small prompt tensors, on Apache Spark.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {DoctorCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, VolumeCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class PromptsegCli implements Runnable {
 
     @Option(names = "--conf", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -120,7 +121,7 @@ public final class PromptsegCli implements Runnable {
         PrintWriter err = cl.getErr();
         boolean verbose = root(cl.getCommandSpec()).verbose;
         int code;
-        if (e instanceof ConfigurationException || e instanceof UsageException) {
+        if (e instanceof ConfigurationException || e instanceof UsageException || e instanceof InvalidStoreArgumentException) {
             err.println("promptseg: " + e.getMessage());
             code = ExitCodes.USAGE;
         } else if (e instanceof PromptsegException) {

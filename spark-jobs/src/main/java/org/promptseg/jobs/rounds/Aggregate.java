@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * partition order in double precision, so the result does not depend on the order in which tasks
  * finished (float sums do, DESIGN §11): the same seed gives bit-identical rounds.
  */
-public record Aggregate(String group, TensorSet weightedDeltaSum, long samples, double lossSum, int tasks, long patchesSeen,
+public record Aggregate(String group, ParamSet weightedDeltaSum, long samples, double lossSum, int tasks, long patchesSeen,
                         long taskMillis) implements Serializable {
 
     public double meanLoss() {
@@ -20,7 +20,7 @@ public record Aggregate(String group, TensorSet weightedDeltaSum, long samples, 
     }
 
     /** The FedAvg update: the sample-weighted mean delta. */
-    public TensorSet meanDelta() {
+    public ParamSet meanDelta() {
         return weightedDeltaSum.scaled(1.0 / samples);
     }
 
@@ -31,7 +31,7 @@ public record Aggregate(String group, TensorSet weightedDeltaSum, long samples, 
             throw new IllegalArgumentException("no outcomes for group " + group);
         }
         sorted.sort(Comparator.comparingInt(TaskOutcome::partition));
-        TensorSet first = sorted.get(0).weightedDelta();
+        ParamSet first = sorted.get(0).weightedDelta();
         Map<String, double[]> acc = new TreeMap<>();
         first.tensors().forEach((name, t) -> acc.put(name, new double[t.size()]));
         long samples = 0;
@@ -60,6 +60,6 @@ public record Aggregate(String group, TensorSet weightedDeltaSum, long samples, 
             }
             sum.put(name, new FloatTensor(first.get(name).shape(), f));
         });
-        return new Aggregate(group, new TensorSet(sum), samples, loss, sorted.size(), patches, millis);
+        return new Aggregate(group, new ParamSet(sum), samples, loss, sorted.size(), patches, millis);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 public interface LocalTrainer<T> extends Serializable {
 
     /** What local training produced for one center in one task. */
-    record LocalResult(Map<String, TensorSet> updated, int steps, long patchesSeen, double meanLoss) implements Serializable {}
+    record LocalResult(Map<String, ParamSet> updated, int steps, long patchesSeen, double meanLoss) implements Serializable {}
 
     /**
      * @param center  the center whose records these are
@@ -27,5 +27,5 @@ public interface LocalTrainer<T> extends Serializable {
      * @param seed    the seed for this (round, partition, center): all randomness of the task derives from it
      * @return the trained tensors for exactly the groups in {@code start}
      */
-    LocalResult train(String center, List<T> records, Map<String, TensorSet> start, long seed);
+    LocalResult train(String center, List<T> records, Map<String, ParamSet> start, long seed);
 }

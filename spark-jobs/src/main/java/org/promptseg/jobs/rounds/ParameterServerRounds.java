@@ -55,8 +55,8 @@ public final class ParameterServerRounds<T> {
         Progress.Task bar = progress.start("rounds", settings.rounds() - start.completedRounds());
         for (int round = start.completedRounds() + 1; round <= settings.rounds(); round++) {
             long t0 = System.nanoTime();
-            Map<String, TensorSet> sent = new HashMap<>(state.server());
-            Broadcast<Map<String, TensorSet>> bc = jsc.broadcast(sent);
+            Map<String, ParamSet> sent = new HashMap<>(state.server());
+            Broadcast<Map<String, ParamSet>> bc = jsc.broadcast(sent);
             long broadcastBytes = RoundTask.serializedSize(sent);
             LongAccumulator resultBytes = jsc.sc().longAccumulator("promptseg.round" + round + ".resultBytes");
             RoundTask<T> task = new RoundTask<>(bc, plan, trainer, settings, round, resultBytes);

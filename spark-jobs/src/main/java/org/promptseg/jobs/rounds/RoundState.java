@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * group, the server momentum buffers, and the history of round metrics. A checkpoint is exactly this;
  * resuming from it continues bit-identically because task seeds derive from (seed, round, partition).
  */
-public record RoundState(int completedRounds, Map<String, TensorSet> server, Map<String, TensorSet> momentum, List<RoundMetrics> history)
+public record RoundState(int completedRounds, Map<String, ParamSet> server, Map<String, ParamSet> momentum, List<RoundMetrics> history)
         implements Serializable {
 
     public RoundState {
@@ -19,12 +19,12 @@ public record RoundState(int completedRounds, Map<String, TensorSet> server, Map
         history = List.copyOf(history);
     }
 
-    public static RoundState initial(Map<String, TensorSet> server) {
+    public static RoundState initial(Map<String, ParamSet> server) {
         return new RoundState(0, server, Map.of(), List.of());
     }
 
-    public TensorSet group(String group) {
-        TensorSet s = server.get(group);
+    public ParamSet group(String group) {
+        ParamSet s = server.get(group);
         if (s == null) {
             throw new IllegalArgumentException("no parameter group '" + group + "' on the server (has " + server.keySet() + ")");
         }

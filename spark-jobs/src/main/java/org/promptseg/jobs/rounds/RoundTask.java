@@ -21,14 +21,14 @@ import scala.Tuple2;
  */
 final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<String, T>>, Iterator<TaskOutcome>> {
     private static final long serialVersionUID = 1L;
-    private final Broadcast<Map<String, TensorSet>> server;
+    private final Broadcast<Map<String, ParamSet>> server;
     private final Map<String, List<String>> groupsByCenter;
     private final LocalTrainer<T> trainer;
     private final RoundSettings settings;
     private final int round;
     private final LongAccumulator resultBytes;
 
-    RoundTask(Broadcast<Map<String, TensorSet>> server, Map<String, List<String>> groupsByCenter, LocalTrainer<T> trainer,
+    RoundTask(Broadcast<Map<String, ParamSet>> server, Map<String, List<String>> groupsByCenter, LocalTrainer<T> trainer,
               RoundSettings settings, int round, LongAccumulator resultBytes) {
         this.server = server;
         this.groupsByCenter = groupsByCenter;
@@ -43,14 +43,14 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<String, T
         Map<String, List<T>> byCenter = new TreeMap<>();
         records.forEachRemaining(r -> byCenter.computeIfAbsent(r._1(), c -> new ArrayList<>()).add(r._2()));
         List<TaskOutcome> out = new ArrayList<>();
-        Map<String, TensorSet> serverTensors = server.value();
+        Map<String, ParamSet> serverTensors = server.value();
         for (Map.Entry<String, List<T>> e : byCenter.entrySet()) {
             String center = e.getKey();
             List<String> groups = groupsByCenter.get(center);
             if (groups == null) {
                 continue; // data of a center this run does not train
             }
-            Map<String, TensorSet> start = new TreeMap<>();
+            Map<String, ParamSet> start = new TreeMap<>();
             for (String g : groups) {
                 start.put(g, serverTensors.get(g));
             }
@@ -59,11 +59,11 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<String, T
             long millis = (System.nanoTime() - t0) / 1_000_000;
             long n = e.getValue().size();
             for (String g : groups) {
-                TensorSet updated = r.updated().get(g);
+                ParamSet updated = r.updated().get(g);
                 if (updated == null) {
                     throw new IllegalStateException("trainer returned no tensors for group " + g);
                 }
-                TensorSet weightedDelta = updated.minus(start.get(g)).scaled(n);
+                ParamSet weightedDelta = updated.minus(start.get(g)).scaled(n);
                 TaskOutcome o = new TaskOutcome(g, partition, weightedDelta, n, r.meanLoss() * n, r.steps(), r.patchesSeen(), millis);
                 resultBytes.add(serializedSize(o));
                 out.add(o);

@@ -11,15 +11,15 @@ final class ServerUpdate {
     private ServerUpdate() {}
 
     /** Returns the new server and momentum maps; groups without an aggregate are unchanged. */
-    static Map.Entry<Map<String, TensorSet>, Map<String, TensorSet>> apply(RoundState state, Map<String, Aggregate> aggregates,
+    static Map.Entry<Map<String, ParamSet>, Map<String, ParamSet>> apply(RoundState state, Map<String, Aggregate> aggregates,
                                                                           RoundSettings s) {
-        Map<String, TensorSet> server = new HashMap<>(state.server());
-        Map<String, TensorSet> momentum = new HashMap<>(state.momentum());
+        Map<String, ParamSet> server = new HashMap<>(state.server());
+        Map<String, ParamSet> momentum = new HashMap<>(state.momentum());
         for (Aggregate a : aggregates.values()) {
-            TensorSet current = state.group(a.group());
-            TensorSet step = a.meanDelta();
+            ParamSet current = state.group(a.group());
+            ParamSet step = a.meanDelta();
             if (s.serverMomentum() > 0) {
-                TensorSet m = momentum.getOrDefault(a.group(), current.zerosLike());
+                ParamSet m = momentum.getOrDefault(a.group(), current.zerosLike());
                 step = step.plusScaled(m, s.serverMomentum());
                 momentum.put(a.group(), step);
             }

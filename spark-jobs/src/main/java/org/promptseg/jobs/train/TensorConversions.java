@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.promptseg.jobs.rounds.FloatTensor;
-import org.promptseg.jobs.rounds.TensorSet;
+import org.promptseg.jobs.rounds.ParamSet;
 
 /** The one conversion between the model's INDArrays and the plain tensors that travel and are stored. */
 public final class TensorConversions {
@@ -23,13 +23,13 @@ public final class TensorConversions {
         return Nd4j.create(t.data().clone(), t.shape(), 'c');
     }
 
-    public static TensorSet toSet(Map<String, INDArray> arrays) {
+    public static ParamSet toSet(Map<String, INDArray> arrays) {
         Map<String, FloatTensor> out = new TreeMap<>();
         arrays.forEach((k, v) -> out.put(k, toTensor(v)));
-        return new TensorSet(out);
+        return new ParamSet(out);
     }
 
-    public static Map<String, INDArray> toArrays(TensorSet set) {
+    public static Map<String, INDArray> toArrays(ParamSet set) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         set.tensors().forEach((k, v) -> out.put(k, toArray(v)));
         return out;

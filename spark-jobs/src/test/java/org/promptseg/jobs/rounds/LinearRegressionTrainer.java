@@ -26,7 +26,7 @@ final class LinearRegressionTrainer implements LocalTrainer<LinearRegressionTrai
     }
 
     @Override
-    public LocalResult train(String center, List<Sample> records, Map<String, TensorSet> start, long seed) {
+    public LocalResult train(String center, List<Sample> records, Map<String, ParamSet> start, long seed) {
         List<Sample> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparingInt(Sample::id));
         int d = sorted.get(0).x().length;
@@ -60,8 +60,8 @@ final class LinearRegressionTrainer implements LocalTrainer<LinearRegressionTrai
                 }
             }
         }
-        Map<String, TensorSet> updated = new TreeMap<>();
-        w.forEach((g, v) -> updated.put(g, new TensorSet(Map.of("w", new FloatTensor(new long[] {v.length}, v)))));
+        Map<String, ParamSet> updated = new TreeMap<>();
+        w.forEach((g, v) -> updated.put(g, new ParamSet(Map.of("w", new FloatTensor(new long[] {v.length}, v)))));
         return new LocalResult(updated, localSteps, (long) localSteps * batch, lossSum / localSteps);
     }
 }

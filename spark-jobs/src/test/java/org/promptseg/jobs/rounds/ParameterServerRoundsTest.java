@@ -59,12 +59,12 @@ class ParameterServerRoundsTest {
         return jsc.parallelizePairs(rows, 4).cache();
     }
 
-    static TensorSet zeros() {
-        return new TensorSet(Map.of("w", new FloatTensor(new long[] {3}, new float[3])));
+    static ParamSet zeros() {
+        return new ParamSet(Map.of("w", new FloatTensor(new long[] {3}, new float[3])));
     }
 
     static RoundState initial(boolean withBackbone) {
-        Map<String, TensorSet> server = new TreeMap<>();
+        Map<String, ParamSet> server = new TreeMap<>();
         server.put(Groups.prompt("a"), zeros());
         server.put(Groups.prompt("b"), zeros());
         if (withBackbone) {
@@ -160,9 +160,9 @@ class ParameterServerRoundsTest {
     @Test
     @DisplayName("FedAvg: the server moves by the sample-weighted mean of the task deltas")
     void fedAvgIsTheWeightedMean() {
-        TensorSet zero = zeros();
-        TaskOutcome t1 = new TaskOutcome("g", 0, new TensorSet(Map.of("w", new FloatTensor(new long[] {3}, new float[] {3, 0, 0}))), 3, 0, 1, 1, 1);
-        TaskOutcome t2 = new TaskOutcome("g", 1, new TensorSet(Map.of("w", new FloatTensor(new long[] {3}, new float[] {0, 1, 0}))), 1, 0, 1, 1, 1);
+        ParamSet zero = zeros();
+        TaskOutcome t1 = new TaskOutcome("g", 0, new ParamSet(Map.of("w", new FloatTensor(new long[] {3}, new float[] {3, 0, 0}))), 3, 0, 1, 1, 1);
+        TaskOutcome t2 = new TaskOutcome("g", 1, new ParamSet(Map.of("w", new FloatTensor(new long[] {3}, new float[] {0, 1, 0}))), 1, 0, 1, 1, 1);
         Aggregate a = Aggregate.of("g", List.of(t2, t1));
         var next = ServerUpdate.apply(RoundState.initial(Map.of("g", zero)), Map.of("g", a), new RoundSettings(1, 1, 1, 1.0, 0.0, 0, 1));
         assertThat(next.getKey().get("g").get("w").data()).containsExactly(0.75f, 0.25f, 0f);

@@ -8,20 +8,20 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The trainable tensors of one parameter group by stable name, sorted: the unit the parameter server
+ * The trainable parameters of one group by stable name, sorted, as plain floats: the unit the parameter server
  * broadcasts, averages and checkpoints. Immutable; arithmetic returns new sets and fails loudly on
  * mismatched names or shapes.
  */
-public final class TensorSet implements Serializable {
+public final class ParamSet implements Serializable {
     private static final long serialVersionUID = 1L;
     private final TreeMap<String, FloatTensor> tensors;
 
-    public TensorSet(Map<String, FloatTensor> tensors) {
+    public ParamSet(Map<String, FloatTensor> tensors) {
         this.tensors = new TreeMap<>(tensors);
     }
 
-    public static TensorSet empty() {
-        return new TensorSet(Map.of());
+    public static ParamSet empty() {
+        return new ParamSet(Map.of());
     }
 
     public NavigableMap<String, FloatTensor> tensors() {
@@ -59,7 +59,7 @@ public final class TensorSet implements Serializable {
     }
 
     /** {@code this - other}, name by name. */
-    public TensorSet minus(TensorSet other) {
+    public ParamSet minus(ParamSet other) {
         requireSameLayout(other, "subtract");
         TreeMap<String, FloatTensor> out = new TreeMap<>();
         for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
@@ -71,11 +71,11 @@ public final class TensorSet implements Serializable {
             }
             out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
         }
-        return new TensorSet(out);
+        return new ParamSet(out);
     }
 
     /** {@code this + scale * other}, accumulated in double then rounded once. */
-    public TensorSet plusScaled(TensorSet other, double scale) {
+    public ParamSet plusScaled(ParamSet other, double scale) {
         requireSameLayout(other, "add");
         TreeMap<String, FloatTensor> out = new TreeMap<>();
         for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
@@ -87,10 +87,10 @@ public final class TensorSet implements Serializable {
             }
             out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
         }
-        return new TensorSet(out);
+        return new ParamSet(out);
     }
 
-    public TensorSet scaled(double scale) {
+    public ParamSet scaled(double scale) {
         TreeMap<String, FloatTensor> out = new TreeMap<>();
         for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
             float[] a = e.getValue().data();
@@ -100,27 +100,27 @@ public final class TensorSet implements Serializable {
             }
             out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
         }
-        return new TensorSet(out);
+        return new ParamSet(out);
     }
 
     /** A set of zeros with this set's names and shapes. */
-    public TensorSet zerosLike() {
+    public ParamSet zerosLike() {
         TreeMap<String, FloatTensor> out = new TreeMap<>();
         tensors.forEach((k, v) -> out.put(k, new FloatTensor(v.shape(), new float[v.size()])));
-        return new TensorSet(out);
+        return new ParamSet(out);
     }
 
     /** Only the named tensors (all must exist). */
-    public TensorSet select(Set<String> names) {
+    public ParamSet select(Set<String> names) {
         TreeMap<String, FloatTensor> out = new TreeMap<>();
         for (String n : names) {
             out.put(n, get(n));
         }
-        return new TensorSet(out);
+        return new ParamSet(out);
     }
 
     /** Largest absolute difference to another set of the same layout. */
-    public double maxAbsDifference(TensorSet other) {
+    public double maxAbsDifference(ParamSet other) {
         requireSameLayout(other, "compare");
         double max = 0;
         for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
@@ -133,7 +133,7 @@ public final class TensorSet implements Serializable {
         return max;
     }
 
-    void requireSameLayout(TensorSet other, String op) {
+    void requireSameLayout(ParamSet other, String op) {
         if (!tensors.keySet().equals(other.tensors.keySet())) {
             throw new IllegalArgumentException("cannot " + op + " tensor sets with different names: " + tensors.keySet() + " vs " + other.tensors.keySet());
         }
@@ -147,7 +147,7 @@ public final class TensorSet implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorSet s && tensors.equals(s.tensors);
+        return o instanceof ParamSet s && tensors.equals(s.tensors);
     }
 
     @Override
@@ -157,6 +157,6 @@ public final class TensorSet implements Serializable {
 
     @Override
     public String toString() {
-        return "TensorSet" + tensors.keySet() + " (" + size() + " values)";
+        return "ParamSet" + tensors.keySet() + " (" + size() + " values)";
     }
 }
