@@ -1,6 +1,13 @@
 package org.promptseg.model.layers;
 
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
@@ -43,6 +50,19 @@ public abstract class VolumeLayer extends SameDiffLayer {
             height = t.getHeight();
             width = t.getWidth();
         }
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        HalvingGradientSameDiffLayer layer = new HalvingGradientSameDiffLayer(conf, networkDataType);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        layer.setListeners(listeners);
+        return layer;
     }
 
     @Override
