@@ -38,10 +38,12 @@ import java.util.TreeMap;
  *       contiguous, without holes or overlaps, covering the rest of the file exactly.
  * </ol>
  *
- * <p>The writer does what the reference writer does, so the bytes are identical to it: metadata first
- * with its keys sorted, then tensors ordered by dtype (largest element first, see {@link DType}) and
- * name, compact JSON, and the header padded with spaces so that the data starts at a multiple of 8.
- * An empty metadata map is written as no {@code __metadata__} entry.
+ * <p>The writer lays files out as the reference writer does, so the bytes are identical to its own for
+ * the same tensors: compact JSON, metadata first, then tensors ordered by dtype (largest element first,
+ * see {@link DType}) and name, and the header padded with spaces so that the data starts at a multiple
+ * of 8. One deliberate difference: metadata keys are sorted, where the reference writes them in hash
+ * order, which changes from run to run; with at most one metadata entry the bytes are identical. An
+ * empty metadata map is written as no {@code __metadata__} entry.
  *
  * <p>The reader is strict: unknown dtypes or keys, duplicate names, offsets that disagree with the
  * shape, holes, overlaps, trailing bytes and headers over 100 MB are refused with a
@@ -176,7 +178,11 @@ public final class Safetensors {
         for (Entry e : entries) {
             byte[] data = new byte[(int) (e.end - e.begin)];
             System.arraycopy(file, (int) (dataStart + e.begin), data, 0, data.length);
-            tensors.put(e.name, Tensor.wrap(e.spec.dtype(), e.spec.shapeArray(), data));
+            try {
+                tensors.put(e.name, Tensor.wrap(e.spec.dtype(), e.spec.shapeArray(), data));
+            } catch (IllegalArgumentException invalid) {
+                throw new SafetensorsFormatException(source, "tensor '" + e.name + "': " + invalid.getMessage());
+            }
         }
         return new SafetensorsContent(TensorSet.of(tensors), metadata);
     }

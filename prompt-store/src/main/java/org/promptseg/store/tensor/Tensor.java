@@ -44,6 +44,13 @@ public final class Tensor {
             throw new IllegalArgumentException("tensor " + dtype + Arrays.toString(shape) + " needs " + expected
                     + " bytes, got " + data.length);
         }
+        if (dtype == DType.BOOL) {
+            for (int i = 0; i < data.length; i++) {
+                if (data[i] != 0 && data[i] != 1) {
+                    throw new IllegalArgumentException("BOOL tensor element " + i + " is " + (data[i] & 0xff) + ", expected 0 or 1");
+                }
+            }
+        }
         return new Tensor(dtype, shape, data);
     }
 
@@ -172,9 +179,12 @@ public final class Tensor {
         };
     }
 
+    /** Correctly rounded: halve keeping the lowest bit sticky (round to odd), convert, double. */
     private static double unsignedToDouble(long v) {
-        double d = (double) (v >>> 1) * 2.0;
-        return d + (v & 1);
+        if (v >= 0) {
+            return v;
+        }
+        return (double) ((v >>> 1) | (v & 1)) * 2.0;
     }
 
     private void requireDtype(DType expected, String what) {
