@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.promptseg.jobs.rounds.FloatTensor;
 import org.promptseg.jobs.rounds.ParamSet;
+import org.promptseg.store.tensor.Tensor;
 
 /** The one conversion between the model's INDArrays and the plain tensors that travel and are stored. */
 public final class TensorConversions {
@@ -26,6 +27,20 @@ public final class TensorConversions {
     public static ParamSet toSet(Map<String, INDArray> arrays) {
         Map<String, FloatTensor> out = new TreeMap<>();
         arrays.forEach((k, v) -> out.put(k, toTensor(v)));
+        return new ParamSet(out);
+    }
+
+    /** To the store's tensor container (float32, little endian). */
+    public static org.promptseg.store.tensor.TensorSet toStore(ParamSet set) {
+        org.promptseg.store.tensor.TensorSet.Builder b = org.promptseg.store.tensor.TensorSet.builder();
+        set.tensors().forEach((k, v) -> b.put(k, Tensor.ofFloats(v.shape(), v.data())));
+        return b.build();
+    }
+
+    /** From the store's tensor container; every tensor is read as float32 values. */
+    public static ParamSet fromStore(org.promptseg.store.tensor.TensorSet set) {
+        Map<String, FloatTensor> out = new TreeMap<>();
+        set.asMap().forEach((k, v) -> out.put(k, new FloatTensor(v.shape(), v.toFloats())));
         return new ParamSet(out);
     }
 

@@ -3,10 +3,11 @@ package org.promptseg.jobs.rounds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -16,10 +17,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.promptseg.jobs.config.PromptsegConfig;
 import org.promptseg.jobs.progress.Progress;
 import org.promptseg.jobs.spark.SparkSessions;
 import org.promptseg.jobs.spark.SparkSettings;
+import org.promptseg.store.PromptStore;
 import scala.Tuple2;
 
 @DisplayName("parameter-server rounds")
@@ -99,26 +102,20 @@ class ParameterServerRoundsTest {
 
     @Test
     @DisplayName("same seed, same tensors bit for bit; resuming from a checkpoint equals the uninterrupted run")
-    void deterministicAndResumable() {
+    void deterministicAndResumable(@TempDir Path dir) throws IOException {
         RoundState full = run(6, initial(false), RoundCheckpoints.NONE);
         RoundState again = run(6, initial(false), RoundCheckpoints.NONE);
         assertThat(again.server()).isEqualTo(full.server());
 
-        List<RoundState> saved = new ArrayList<>();
-        RoundCheckpoints memory = new RoundCheckpoints() {
-            public void save(RoundState state) {
-                saved.add(state);
-            }
-
-            public Optional<RoundState> latest() {
-                return saved.isEmpty() ? Optional.empty() : Optional.of(saved.get(saved.size() - 1));
-            }
-        };
-        run(3, initial(false), memory); // "killed" after round 3
-        RoundState resumed = run(6, memory.latest().orElseThrow(), memory);
+        StoreRoundCheckpoints store = new StoreRoundCheckpoints(PromptStore.open(dir.resolve("store").toString()).run("resume-test"), 2);
+        run(3, initial(false), store); // the driver "dies" after round 3
+        RoundState checkpoint = store.latest().orElseThrow();
+        assertThat(checkpoint.completedRounds()).isEqualTo(3);
+        assertThat(checkpoint.history()).hasSize(3);
+        RoundState resumed = run(6, checkpoint, store);
         assertThat(resumed.completedRounds()).isEqualTo(6);
         assertThat(resumed.server()).isEqualTo(full.server());
-        assertThat(saved).extracting(RoundState::completedRounds).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(store.latest().orElseThrow().server()).isEqualTo(full.server());
     }
 
     @Test
