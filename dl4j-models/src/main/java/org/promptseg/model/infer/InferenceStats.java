@@ -5,7 +5,8 @@ package org.promptseg.model.infer;
  *
  * @param windows            windows predicted (each once per mirror combination)
  * @param predictorCalls     calls of {@link WindowPredictor#predict}
- * @param accumulatorPlanes  z-planes held by the accumulator (at most window depth + one stride on the slab path)
+ * @param accumulatorPlanes  z-planes held by the accumulator: the window depth, or up to one stride more when a
+ *                           z-level has fewer windows than a batch
  * @param accumulatorFloats  floats allocated for accumulation: planes x height x width x (classes, + 1 for the
  *                           weight sum when probabilities are requested)
  * @param predictorNanos     wall time spent inside the predictor

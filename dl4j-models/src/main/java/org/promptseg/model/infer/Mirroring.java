@@ -54,8 +54,14 @@ final class Mirroring {
                     int sy = fy ? h - 1 - y : y;
                     int dstRow = windowBase + (z * h + y) * row;
                     int srcRow = windowBase + (sz * h + sy) * row;
-                    if (!fx && !accumulate) {
-                        System.arraycopy(src, srcRow, dst, dstRow, row);
+                    if (!fx) {
+                        if (accumulate) {
+                            for (int j = 0; j < row; j++) {
+                                dst[dstRow + j] += src[srcRow + j];
+                            }
+                        } else {
+                            System.arraycopy(src, srcRow, dst, dstRow, row);
+                        }
                         continue;
                     }
                     for (int x = 0; x < w; x++) {

@@ -45,8 +45,11 @@ final class SlabAccumulator {
     /**
      * Adds {@code weights x predictions} of one window ({@code [d, h, w, classes]} starting at
      * {@code offset} in {@code predictions}) to the voxels it covers inside the volume.
+     *
+     * @param weightsAlongXPerClass {@link ImportanceMap#alongXPerChannel} for this accumulator's classes
      */
-    void add(WindowPlan.Window window, VolumeShape size, float[] predictions, int offset, float[] weights) {
+    void add(WindowPlan.Window window, VolumeShape size, float[] predictions, int offset, ImportanceMap weights,
+             float[] weightsAlongXPerClass) {
         int z0 = Math.max(0, window.z());
         int z1 = Math.min(volume.depth(), window.z() + size.depth());
         if (z0 < emittedPlanes || z1 > emittedPlanes + planes) {
@@ -58,23 +61,27 @@ final class SlabAccumulator {
         int y1 = Math.min(volume.height(), window.y() + size.height());
         int x0 = Math.max(0, window.x());
         int x1 = Math.min(volume.width(), window.x() + size.width());
+        int firstColumn = x0 - window.x();
         int runLength = x1 - x0;
+        int runValues = runLength * classes;
+        float[] alongX = weights.alongX();
         for (int z = z0; z < z1; z++) {
             int slotBase = (z % planes) * volume.planeSize();
             int wz = z - window.z();
             for (int y = y0; y < y1; y++) {
                 int wy = y - window.y();
-                int weightRow = (wz * size.height() + wy) * size.width() + (x0 - window.x());
+                float rowFactor = weights.rowFactor(wz, wy);
                 int voxel = slotBase + y * volume.width() + x0;
                 int sum = voxel * classes;
-                int prediction = offset + weightRow * classes;
-                for (int i = 0; i < runLength; i++) {
-                    float weight = weights[weightRow + i];
-                    for (int c = 0; c < classes; c++) {
-                        sums[sum++] += weight * predictions[prediction++];
-                    }
-                    if (weightSums != null) {
-                        weightSums[voxel + i] += weight;
+                int prediction = offset + ((wz * size.height() + wy) * size.width() + firstColumn) * classes;
+                int weight = firstColumn * classes;
+                // one flat loop over (x, class): channel-last on both sides, so the JIT can vectorise it
+                for (int j = 0; j < runValues; j++) {
+                    sums[sum + j] += (rowFactor * weightsAlongXPerClass[weight + j]) * predictions[prediction + j];
+                }
+                if (weightSums != null) {
+                    for (int i = 0; i < runLength; i++) {
+                        weightSums[voxel + i] += rowFactor * alongX[firstColumn + i];
                     }
                 }
             }

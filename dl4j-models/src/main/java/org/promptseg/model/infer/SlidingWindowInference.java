@@ -12,7 +12,8 @@ import org.promptseg.model.ModelConfigException;
  * augmentation), and their predictions are blended with an importance map into the label volume.
  *
  * <p>Memory: the input and the uint8 labels are whole volumes; everything per class is held only for
- * a slab of z-planes (one window depth plus one stride), because planes are emitted as soon as no
+ * a slab of z-planes (one window depth; plus one stride for volumes whose z-levels hold fewer
+ * windows than a batch), because planes are emitted as soon as no
  * later window touches them. Per-class probabilities are streamed to a {@link ProbabilitySink} plane
  * by plane for the same reason. Beyond that, one batch of windows and one batch of predictions.
  *
@@ -27,7 +28,8 @@ public final class SlidingWindowInference {
     private final InferenceOptions options;
     private final VolumeShape window;
     private final int classes;
-    private final float[] importance;
+    private final ImportanceMap importance;
+    private final float[] importanceAlongXPerClass;
     private final List<Set<Axis>> mirrorCombinations;
 
     public SlidingWindowInference(WindowPredictor predictor, InferenceOptions options) {
@@ -40,6 +42,7 @@ public final class SlidingWindowInference {
                     classes);
         }
         this.importance = ImportanceMap.create(window, options.weighting(), options.gaussianSigmaFraction());
+        this.importanceAlongXPerClass = importance.alongXPerChannel(classes);
         this.mirrorCombinations = Mirroring.combinations(options.mirrorAxes());
     }
 
@@ -81,7 +84,7 @@ public final class SlidingWindowInference {
             float[] predictions = batches.predict(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 accumulator.add(plan.windows().get(batch.from() + i), window, predictions,
-                        i * window.voxelCount() * classes, importance);
+                        i * window.voxelCount() * classes, importance, importanceAlongXPerClass);
             }
         }
         accumulator.emitUpTo(shape.depth(), labels, sink);

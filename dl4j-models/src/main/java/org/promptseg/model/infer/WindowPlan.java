@@ -68,17 +68,20 @@ final class WindowPlan {
     }
 
     /**
-     * Fills batches in window order, but lets one batch reach at most into the next z-level: the
-     * planes the accumulator must hold grow with the z-extent of a batch, and this keeps that extent
-     * at one window plus one stride whatever the batch size.
+     * Fills batches in window order. The planes the accumulator must hold grow with the z-extent of
+     * a batch, so a batch stays within one z-level — then the accumulator holds exactly one window
+     * depth — unless a level has fewer windows than a batch (small volumes), where it may reach into
+     * the next level (one window depth plus one stride) rather than call the network half empty.
      */
     private static List<Batch> batch(List<Window> windows, int[] zLevels, int batchSize) {
+        int perLevel = windows.size() / zLevels.length;
+        int reach = perLevel < batchSize ? 1 : 0;
         List<Batch> batches = new ArrayList<>();
         int from = 0;
         while (from < windows.size()) {
-            int firstLevel = level(zLevels, windows.get(from).z());
+            int lastLevel = level(zLevels, windows.get(from).z()) + reach;
             int to = from + 1;
-            while (to < windows.size() && to - from < batchSize && level(zLevels, windows.get(to).z()) <= firstLevel + 1) {
+            while (to < windows.size() && to - from < batchSize && level(zLevels, windows.get(to).z()) <= lastLevel) {
                 to++;
             }
             batches.add(new Batch(from, to));

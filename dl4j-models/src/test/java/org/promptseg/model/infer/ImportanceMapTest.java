@@ -26,7 +26,7 @@ class ImportanceMapTest {
     @DisplayName("is the product of the three axis profiles, each with its own sigma")
     void separableAnisotropic() {
         VolumeShape window = new VolumeShape(8, 16, 24);
-        float[] map = ImportanceMap.gaussian(window, 0.125);
+        ImportanceMap map = ImportanceMap.gaussian(window, 0.125);
         double[] gz = ImportanceMap.profile(8, 0.125);
         double[] gy = ImportanceMap.profile(16, 0.125);
         double[] gx = ImportanceMap.profile(24, 0.125);
@@ -35,17 +35,31 @@ class ImportanceMapTest {
         for (int z = 0; z < 8; z++) {
             for (int y = 0; y < 16; y++) {
                 for (int x = 0; x < 24; x++) {
-                    assertThat(map[(z * 16 + y) * 24 + x]).isCloseTo((float) (gz[z] * gy[y] * gx[x]), within(1e-7f));
+                    double expected = gz[z] * gy[y] * gx[x];
+                    assertThat((double) map.weight(z, y, x)).isCloseTo(expected, within(1e-6 * expected));
                 }
             }
         }
     }
 
+    private static float[] dense(ImportanceMap map, VolumeShape window) {
+        float[] dense = new float[window.voxelCount()];
+        int i = 0;
+        for (int z = 0; z < window.depth(); z++) {
+            for (int y = 0; y < window.height(); y++) {
+                for (int x = 0; x < window.width(); x++) {
+                    dense[i++] = map.weight(z, y, x);
+                }
+            }
+        }
+        return dense;
+    }
+
     @Test
-    @DisplayName("is mirror-symmetric along every axis, also for odd sizes")
+    @DisplayName("is mirror-symmetric along every axis, also for odd sizes, and 1 in the middle")
     void symmetric() {
         VolumeShape window = new VolumeShape(7, 10, 5);
-        float[] map = ImportanceMap.gaussian(window, 0.125);
+        float[] map = dense(ImportanceMap.gaussian(window, 0.125), window);
         float[] mirrored = new float[map.length];
         Mirroring.flip(map, mirrored, 1, window, 1, java.util.EnumSet.allOf(Axis.class), false);
         assertThat(mirrored).isEqualTo(map);
@@ -53,17 +67,28 @@ class ImportanceMapTest {
     }
 
     @Test
-    @DisplayName("keeps every weight positive even where the gaussian underflows")
+    @DisplayName("keeps every weight at least the smallest normal float even where the gaussian underflows")
     void positiveEverywhere() {
-        float[] map = ImportanceMap.gaussian(VolumeShape.cube(64), 0.01);
-        for (float w : map) {
-            assertThat(w).isGreaterThanOrEqualTo(Float.MIN_NORMAL);
+        VolumeShape window = VolumeShape.cube(64);
+        float lowest = Float.MAX_VALUE;
+        for (float w : dense(ImportanceMap.gaussian(window, 0.01), window)) {
+            lowest = Math.min(lowest, w);
         }
+        assertThat(lowest).isGreaterThanOrEqualTo(Float.MIN_NORMAL);
+    }
+
+    @Test
+    @DisplayName("repeats the x factors per channel to match a channel-last row")
+    void perChannel() {
+        ImportanceMap map = ImportanceMap.gaussian(new VolumeShape(2, 2, 3), 0.125);
+        float[] x = map.alongX();
+        assertThat(map.alongXPerChannel(2)).containsExactly(x[0], x[0], x[1], x[1], x[2], x[2]);
     }
 
     @Test
     @DisplayName("is all ones with constant weighting")
     void constant() {
-        assertThat(ImportanceMap.create(VolumeShape.cube(3), InferenceOptions.Weighting.CONSTANT, 0.125)).containsOnly(1f);
+        VolumeShape window = VolumeShape.cube(3);
+        assertThat(dense(ImportanceMap.create(window, InferenceOptions.Weighting.CONSTANT, 0.125), window)).containsOnly(1f);
     }
 }

@@ -85,7 +85,20 @@ class WindowPlanTest {
         }
 
         @Test
-        @DisplayName("reaching at most into the next z-level, so a large batch cannot grow the accumulator")
+        @DisplayName("within one z-level when a level holds at least a batch, so the accumulator holds one window depth")
+        void oneLevel() {
+            // 6 windows per z-level, batch 4: batches of 4 and 2 per level
+            WindowPlan plan = WindowPlan.of(new VolumeShape(100, 30, 20), VolumeShape.cube(16), 0.5, 4);
+            for (WindowPlan.Batch batch : plan.batches()) {
+                long levels = plan.windows().subList(batch.from(), batch.to()).stream().mapToInt(WindowPlan.Window::z).distinct().count();
+                assertThat(levels).isEqualTo(1);
+            }
+            assertThat(plan.batches()).extracting(WindowPlan.Batch::size).startsWith(4, 2, 4, 2);
+            assertThat(plan.accumulatorPlanes()).isEqualTo(16);
+        }
+
+        @Test
+        @DisplayName("reaching at most into the next z-level when a level holds fewer windows than a batch")
         void atMostTwoLevels() {
             // 6 windows per z-level, batch 64: without the rule one batch would span every level
             WindowPlan plan = WindowPlan.of(new VolumeShape(100, 30, 20), VolumeShape.cube(16), 0.5, 64);
