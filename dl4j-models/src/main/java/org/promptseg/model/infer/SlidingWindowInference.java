@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.promptseg.model.ModelConfigException;
+import org.promptseg.volume.Volume;
+import org.promptseg.volume.VoxelArray;
 
 /**
  * Segments a whole volume with a network that sees fixed-size windows: windows overlap by
@@ -57,6 +59,25 @@ public final class SlidingWindowInference {
      */
     public Segmentation segment(float[] voxels, VolumeShape shape, ProbabilitySink probabilities) {
         return run(voxels, shape, Objects.requireNonNull(probabilities, "probabilities"), false);
+    }
+
+    /**
+     * Segments a volume-io volume that is already normalised for the network (float values are used
+     * as they are, other storage is converted); {@link Segmentation#toVolume} puts the labels back on
+     * its geometry.
+     */
+    public Segmentation segment(Volume normalised) {
+        return run(floats(normalised), VolumeShape.of(normalised.shape()), null, false);
+    }
+
+    /** As {@link #segment(Volume)}, with per-class probabilities streamed to {@code probabilities}. */
+    public Segmentation segment(Volume normalised, ProbabilitySink probabilities) {
+        return run(floats(normalised), VolumeShape.of(normalised.shape()), Objects.requireNonNull(probabilities, "probabilities"),
+                false);
+    }
+
+    private static float[] floats(Volume volume) {
+        return volume.voxels() instanceof VoxelArray.Floats f ? f.values() : volume.voxels().toFloats();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.promptseg.model.infer;
 
 import org.promptseg.model.ModelConfigException;
+import org.promptseg.volume.Shape;
 
 /**
  * Extent of a (z, y, x) voxel grid, x fastest in memory: voxel (z, y, x) lives at
@@ -16,6 +17,11 @@ public record VolumeShape(int depth, int height, int width) {
             throw new ModelConfigException("volume shape", "at most " + Integer.MAX_VALUE + " voxels (one Java array)",
                     depth + "x" + height + "x" + width);
         }
+    }
+
+    /** The same extent as volume-io's {@link Shape}. */
+    public static VolumeShape of(Shape shape) {
+        return new VolumeShape(shape.nz(), shape.ny(), shape.nx());
     }
 
     public static VolumeShape cube(int edge) {

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.promptseg.model.ModelConfigException;
 import org.promptseg.model.infer.VolumeShape;
+import org.promptseg.volume.Volume;
+import org.promptseg.volume.dataset.CaseLoader;
 
 /**
  * Scores a predicted label map against a reference label map: Dice and HD95 (mm) per class, with
@@ -38,6 +40,18 @@ public final class SegmentationScorer {
             }
         }
         this.classNames = List.copyOf(classNames);
+    }
+
+    /**
+     * Scores two volume-io label maps (uint8) of one case: they must share the shape and, within
+     * {@code geometryToleranceMm} ({@code promptseg.volume.geometry-tolerance-mm}), the geometry; the
+     * spacing is the reference's.
+     */
+    public CaseMetrics score(String caseId, Volume reference, Volume prediction, double geometryToleranceMm) {
+        CaseLoader.requireSameGrid(reference, prediction, "prediction of case " + caseId, geometryToleranceMm);
+        double[] zyx = reference.geometry().spacingZyx();
+        return score(caseId, reference.labels(), prediction.labels(), VolumeShape.of(reference.shape()),
+                new Spacing(zyx[0], zyx[1], zyx[2]));
     }
 
     /** Scores every foreground class (labels 1 .. classes - 1). */
