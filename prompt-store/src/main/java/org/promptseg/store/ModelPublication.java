@@ -1,6 +1,6 @@
 package org.promptseg.store;
 
-import java.util.SortedMap;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -16,10 +16,10 @@ public record ModelPublication(
         String baseBackboneSha256,
         String configHash,
         DataProvenance provenance,
-        SortedMap<String, Double> metrics,
+        Map<String, Double> metrics,
         String toolVersion) {
 
     public ModelPublication {
-        metrics = metrics == null ? new TreeMap<>() : new TreeMap<>(metrics);
+        metrics = metrics == null ? new TreeMap<>() : new TreeMap<>(metrics); // sorted, like manifests
     }
 }

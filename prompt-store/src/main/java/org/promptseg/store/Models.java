@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.promptseg.common.Ids;
@@ -55,7 +56,7 @@ final class Models {
     private static ModelManifest manifest(ModelPublication p, String center, int v, String base, StoreFs.Written zip, String createdAt,
             String tool) {
         return new ModelManifest(ModelManifest.FORMAT_VERSION, center, StoreLayout.versionName(v), p.mode(), base, zip.sha256(), zip.bytes(),
-                p.configHash(), p.provenance(), p.metrics(), createdAt, tool);
+                p.configHash(), p.provenance(), new TreeMap<>(p.metrics()), createdAt, tool);
     }
 
     ModelManifest manifest(String center, int version) throws IOException {

@@ -3,7 +3,6 @@ package org.promptseg.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import org.promptseg.store.tensor.TensorSet;
 
@@ -29,12 +28,12 @@ public record PromptPublication(
         TensorSet tensors,
         String configHash,
         DataProvenance provenance,
-        SortedMap<String, Double> metrics,
+        Map<String, Double> metrics,
         String toolVersion) {
 
     public PromptPublication {
         promptKinds = promptKinds == null ? List.of() : List.copyOf(promptKinds);
-        metrics = metrics == null ? new TreeMap<>() : new TreeMap<>(metrics);
+        metrics = metrics == null ? new TreeMap<>() : new TreeMap<>(metrics); // sorted, like manifests
         if (tensors == null || tensors.isEmpty()) {
             throw new InvalidStoreArgumentException("a prompt version of center '" + center + "' needs at least one tensor");
         }

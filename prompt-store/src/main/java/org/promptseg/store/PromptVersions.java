@@ -59,7 +59,7 @@ final class PromptVersions {
         String parentVersion = parent;
         java.util.function.IntFunction<PromptManifest> manifestFor = v -> new PromptManifest(PromptManifest.FORMAT_VERSION, center,
                 StoreLayout.versionName(v), parentVersion, backbone, p.promptKinds(), p.tensors().specs(), sha, file.length,
-                p.configHash(), p.provenance(), p.metrics(), createdAt, tool);
+                p.configHash(), p.provenance(), new TreeMap<>(p.metrics()), createdAt, tool);
 
         int version = NumberedPublisher.publish(fs, layout.versions(center), staging -> {
             Path target = staging.file(StoreLayout.PROMPTS_FILE);

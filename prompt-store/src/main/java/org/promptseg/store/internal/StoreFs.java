@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -120,6 +121,9 @@ public final class StoreFs {
      * Returns size and SHA-256 of what was written, computed on the way out.
      */
     public Written write(Path file, Content content) throws IOException {
+        if (local) {
+            return writeLocal(localPath(file), content);
+        }
         MessageDigest md = Hashing.sha256();
         CountingOutputStream counted;
         try (FSDataOutputStream out = fs.create(file, false)) {
@@ -127,6 +131,26 @@ public final class StoreFs {
             content.writeTo(counted);
             counted.flush();
             out.hsync();
+        }
+        return new Written(counted.count(), Hashing.hex(md.digest()));
+    }
+
+    /**
+     * The local filesystem's Hadoop stream buffers in front of the file, so its hsync cannot reach the
+     * disk; write through a channel that can be forced. CREATE_NEW also makes "never overwrite" atomic.
+     */
+    private static Written writeLocal(java.nio.file.Path file, Content content) throws IOException {
+        Files.createDirectories(file.getParent());
+        MessageDigest md = Hashing.sha256();
+        CountingOutputStream counted;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            counted = new CountingOutputStream(new DigestOutputStream(out, md));
+            content.writeTo(counted);
+            counted.flush();
+            ch.force(true);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(file + " already exists");
         }
         return new Written(counted.count(), Hashing.hex(md.digest()));
     }
