@@ -39,6 +39,46 @@ public final class FingerprintPartial implements Serializable {
         this.histogram = histogram;
     }
 
+    /** JSON form of a partial (sparse histogram), so that a job can keep per-center partials next to its data and merge them later. */
+    record Json(java.util.Map<String, CaseGeometry> cases, java.util.Map<Integer, Long> histogram, long below, long above, long count, long sum,
+                long sumSquares, long min, long max) {}
+
+    /** The partial as JSON; {@link #fromJson} gives back an equal partial, bit for bit. */
+    public String toJson() {
+        java.util.TreeMap<Integer, Long> sparse = new java.util.TreeMap<>();
+        for (int i = 0; i < BINS; i++) {
+            if (histogram[i] != 0) {
+                sparse.put(i + HIST_MIN, histogram[i]);
+            }
+        }
+        return org.promptseg.common.Json.pretty(new Json(cases, sparse, below, above, count, sum, sumSquares, min, max));
+    }
+
+    public static FingerprintPartial fromJson(String json, String location) {
+        Json j;
+        try {
+            j = org.promptseg.common.Json.mapper().readValue(json, Json.class);
+        } catch (java.io.IOException e) {
+            throw new org.promptseg.volume.dataset.DatasetFormatException(location, "fingerprint partial", "is not valid JSON: " + e.getMessage(), e);
+        }
+        long[] h = new long[BINS];
+        for (Map.Entry<Integer, Long> e : j.histogram().entrySet()) {
+            if (e.getKey() < HIST_MIN || e.getKey() > HIST_MAX || e.getValue() < 0) {
+                throw new org.promptseg.volume.dataset.DatasetFormatException(location, "histogram." + e.getKey(), "is outside the histogram range");
+            }
+            h[e.getKey() - HIST_MIN] = e.getValue();
+        }
+        FingerprintPartial p = new FingerprintPartial(new TreeMap<>(j.cases()), h);
+        p.below = j.below();
+        p.above = j.above();
+        p.count = j.count();
+        p.sum = j.sum();
+        p.sumSquares = j.sumSquares();
+        p.min = j.min();
+        p.max = j.max();
+        return p;
+    }
+
     public static FingerprintPartial empty() {
         return new FingerprintPartial(new TreeMap<>(), new long[BINS]);
     }
