@@ -11,7 +11,8 @@ import org.promptseg.model.ModelConfigException;
  * @param diceIncludeBackground whether background is one of the Dice classes
  * @param diceSmooth            smoothing added to numerator and denominator of every class Dice
  */
-public record LossSettings(double diceWeight, double ceWeight, boolean diceIncludeBackground, double diceSmooth) {
+public record LossSettings(double diceWeight, double ceWeight, boolean diceIncludeBackground, double diceSmooth)
+        implements java.io.Serializable {
     public LossSettings {
         if (diceWeight < 0) {
             throw new ModelConfigException("promptseg.loss.dice-weight", "a value >= 0", diceWeight);

@@ -13,7 +13,8 @@ import org.promptseg.model.TuningMode;
  * @param epsilon      Adam epsilon
  * @param weightDecay  decoupled weight decay per step as a fraction of the learning rate (0 = none)
  */
-public record OptimSettings(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+public record OptimSettings(double learningRate, double beta1, double beta2, double epsilon, double weightDecay)
+        implements java.io.Serializable {
     public OptimSettings {
         if (!(learningRate > 0)) {
             throw new ModelConfigException("promptseg.optim.learning-rate", "a value > 0", learningRate);
