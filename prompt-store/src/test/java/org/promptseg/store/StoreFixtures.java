@@ -153,7 +153,9 @@ final class StoreFixtures {
         }
     }
 
+    /** The store's filesystem; the raw one for local stores, so that tests leave no .crc files behind either. */
     static FileSystem fs(PromptStore store) {
-        return Uris.fileSystem(new Path(store.root()), conf(store.root()));
+        FileSystem fs = Uris.fileSystem(new Path(store.root()), conf(store.root()));
+        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 }

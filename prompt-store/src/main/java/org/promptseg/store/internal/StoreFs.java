@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -200,8 +199,15 @@ public final class StoreFs {
                 // ATOMIC_MOVE is rename(2): atomic, and refused onto a non-empty directory. Staging
                 // directories are never empty, so a published entry can never be replaced.
                 Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
-            } catch (DirectoryNotEmptyException | java.nio.file.FileAlreadyExistsException e) {
-                throw new FileAlreadyExistsException(target + " already exists");
+            } catch (java.nio.file.FileSystemException e) {
+                // rename(2) onto a non-empty directory fails with ENOTEMPTY or EEXIST, which Java reports as a
+                // plain FileSystemException ("Directory not empty"): the name is taken if something is there now.
+                if (Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    FileAlreadyExistsException taken = new FileAlreadyExistsException(target + " already exists");
+                    taken.initCause(e);
+                    throw taken;
+                }
+                throw e;
             }
             syncDirectory(dst.getParent());
         } else {
