@@ -13,7 +13,8 @@ public final class StoreNames {
     public static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     /** Resolves to the newest version; therefore no alias may be called so. */
     public static final String LATEST = "latest";
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+    /** Anything all digits reads as a version number (and so is no alias); at most 9 digits are valid. */
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     private StoreNames() {}
 
@@ -57,8 +58,8 @@ public final class StoreNames {
 
     /** Parses "3" or "0003" to 3; versions start at 1. */
     public static int versionNumber(String what, String s) {
-        if (!isVersionNumber(s) || Integer.parseInt(s) < 1) {
-            throw new InvalidStoreArgumentException("invalid " + what + " " + quoted(s) + ": expected a version number such as 0003 (1 or more)");
+        if (!isVersionNumber(s) || s.length() > 9 || Integer.parseInt(s) < 1) {
+            throw new InvalidStoreArgumentException("invalid " + what + " " + quoted(s) + ": expected a version number such as 0003 (1 to 999999999)");
         }
         return Integer.parseInt(s);
     }
