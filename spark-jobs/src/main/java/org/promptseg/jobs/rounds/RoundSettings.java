@@ -24,9 +24,13 @@ public record RoundSettings(int rounds, int localSteps, int serverShards, double
         }
     }
 
-    public static RoundSettings fromConfig(Config root, long seed) {
+    /**
+     * @param job the job's section with {@code rounds} and {@code local-steps} ({@code promptseg.pretrain} or {@code promptseg.tune})
+     */
+    public static RoundSettings fromConfig(Config root, String job, long seed) {
         Config c = root.getConfig("promptseg.rounds");
-        return new RoundSettings(c.getInt("rounds"), c.getInt("local-steps"), c.getInt("server-shards"), c.getDouble("server-lr"),
+        Config j = root.getConfig(job);
+        return new RoundSettings(j.getInt("rounds"), j.getInt("local-steps"), c.getInt("server-shards"), c.getDouble("server-lr"),
                 c.getDouble("server-momentum"), c.getInt("validate-every"), seed);
     }
 
