@@ -16,7 +16,7 @@ public final class TestFiles {
     }
 
     public static Path put(Path path, byte[] bytes, Configuration conf) throws IOException {
-        FileSystem fs = Uris.fileSystem(path, conf);
+        FileSystem fs = LocalFiles.fileSystem(path, conf);
         try (OutputStream out = fs.create(path, true)) {
             out.write(bytes);
         }
@@ -24,7 +24,7 @@ public final class TestFiles {
     }
 
     public static byte[] get(Path path, Configuration conf) throws IOException {
-        FileSystem fs = Uris.fileSystem(path, conf);
+        FileSystem fs = LocalFiles.fileSystem(path, conf);
         try (var in = fs.open(path)) {
             return in.readAllBytes();
         }

@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.promptseg.common.Uris;
+import org.promptseg.volume.LocalFiles;
 
 /**
  * A multi-center collection: {@code centers.json} plus each center's opened {@link Dataset}, the global class list
@@ -31,7 +32,7 @@ public final class CenterCollection {
     /** Opens the collection at {@code uri}: the centers.json file, or the folder holding it. */
     public static CenterCollection open(String uri, Configuration conf) throws IOException {
         Path p = Uris.toPath(uri);
-        FileSystem fs = Uris.fileSystem(p, conf);
+        FileSystem fs = LocalFiles.fileSystem(p, conf);
         if (fs.exists(p) && fs.getFileStatus(p).isDirectory()) {
             p = new Path(p, CenterManifest.FILE_NAME);
         }

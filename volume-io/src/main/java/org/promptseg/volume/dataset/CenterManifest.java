@@ -17,6 +17,7 @@ import org.promptseg.common.HadoopFiles;
 import org.promptseg.common.Ids;
 import org.promptseg.common.Json;
 import org.promptseg.common.Uris;
+import org.promptseg.volume.LocalFiles;
 
 /**
  * The collection manifest {@code centers.json}: which centers exist, where each center's dataset root is (a URI, or a
@@ -44,7 +45,7 @@ public record CenterManifest(int formatVersion, List<String> classes, List<Cente
     public static CenterManifest read(Path manifest, Configuration conf) throws IOException {
         String location = Uris.qualified(manifest, conf);
         try {
-            return parse(HadoopFiles.readString(manifest, conf, 16L << 20), location);
+            return parse(HadoopFiles.readString(manifest, LocalFiles.withoutChecksums(conf), 16L << 20), location);
         } catch (FileNotFoundException e) {
             throw new DatasetFormatException(location, "file", "missing: expected a collection manifest (centers.json)", e);
         }
@@ -142,6 +143,6 @@ public record CenterManifest(int formatVersion, List<String> classes, List<Cente
     }
 
     public void write(Path manifest, Configuration conf, boolean overwrite) throws IOException {
-        HadoopFiles.writeStringAtomically(manifest, conf, overwrite, toJson());
+        HadoopFiles.writeStringAtomically(manifest, LocalFiles.withoutChecksums(conf), overwrite, toJson());
     }
 }

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.promptseg.common.Json;
 import org.promptseg.common.PromptsegException;
 import org.promptseg.common.Uris;
+import org.promptseg.volume.LocalFiles;
 import org.promptseg.volume.Volume;
 import org.promptseg.volume.VolumeFormatException;
 import org.promptseg.volume.VolumeOptions;
@@ -77,7 +78,7 @@ public final class CollectionChecker {
         Path manifestPath = Uris.toPath(uri);
         CenterManifest manifest;
         try {
-            FileSystem fs = Uris.fileSystem(manifestPath, conf);
+            FileSystem fs = LocalFiles.fileSystem(manifestPath, conf);
             if (fs.exists(manifestPath) && fs.getFileStatus(manifestPath).isDirectory()) {
                 manifestPath = new Path(manifestPath, CenterManifest.FILE_NAME);
             }
@@ -223,7 +224,7 @@ public final class CollectionChecker {
         cases.forEach(c -> expected.add(c.labelUri()));
         Path labels = new Path(d.rootUri(), dir);
         try {
-            FileSystem fs = Uris.fileSystem(labels, conf);
+            FileSystem fs = LocalFiles.fileSystem(labels, conf);
             if (!fs.exists(labels)) {
                 return;
             }

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.promptseg.common.HadoopFiles;
 import org.promptseg.common.Uris;
+import org.promptseg.volume.LocalFiles;
 
 /**
  * One center's dataset folder in MSD / nnU-Net layout: {@code dataset.json}, {@code imagesTr/}, {@code labelsTr/},
@@ -46,13 +47,13 @@ public record Dataset(String rootUri, DatasetDescriptor descriptor, List<CaseRef
 
     /** Opens the dataset at {@code root} (a folder URI or local path). */
     public static Dataset open(Path root, Configuration conf) throws IOException {
-        FileSystem fs = Uris.fileSystem(root, conf);
+        FileSystem fs = LocalFiles.fileSystem(root, conf);
         Path qualifiedRoot = fs.makeQualified(root);
         Path json = new Path(qualifiedRoot, DESCRIPTOR);
         String location = json.toString();
         String text;
         try {
-            text = HadoopFiles.readString(json, conf, MAX_JSON_BYTES);
+            text = HadoopFiles.readString(json, LocalFiles.withoutChecksums(conf), MAX_JSON_BYTES);
         } catch (FileNotFoundException e) {
             throw new DatasetFormatException(location, "file", "missing: every dataset root needs a dataset.json", e);
         }

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.promptseg.common.Uris;
 import org.promptseg.volume.Geometry;
+import org.promptseg.volume.LocalFiles;
 import org.promptseg.volume.Shape;
 import org.promptseg.volume.Volume;
 import org.promptseg.volume.VolumeFormatException;
@@ -45,7 +46,7 @@ public final class NiftiReader {
 
     /** Reads and validates the header only. */
     public NiftiHeader readHeader(Path path) throws IOException {
-        FileSystem fs = Uris.fileSystem(path, conf);
+        FileSystem fs = LocalFiles.fileSystem(path, conf);
         NiftiFiles files = NiftiFiles.locate(fs, path);
         CompressedStreams.Opened opened = CompressedStreams.open(fs, files.header(), 64 * 1024);
         try (InputStream in = opened.in()) {
@@ -88,7 +89,7 @@ public final class NiftiReader {
     }
 
     private NiftiImage readChannels(Path path, int first, int count, boolean requireSingle, VoxelStorage storage) throws IOException {
-        FileSystem fs = Uris.fileSystem(path, conf);
+        FileSystem fs = LocalFiles.fileSystem(path, conf);
         NiftiFiles files = NiftiFiles.locate(fs, path);
         byte[] buf = new byte[options.readBufferBytes() & ~7];
         CompressedStreams.Opened headerStream = CompressedStreams.open(fs, files.header(), options.readBufferBytes());

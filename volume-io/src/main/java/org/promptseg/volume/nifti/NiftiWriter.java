@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.promptseg.common.HadoopFiles;
 import org.promptseg.volume.Geometry;
+import org.promptseg.volume.LocalFiles;
 import org.promptseg.volume.Shape;
 import org.promptseg.volume.Volume;
 import org.promptseg.volume.VolumeOptions;
@@ -26,11 +27,11 @@ import org.promptseg.volume.VoxelArray;
  * fit the datatype is an error, never silently clipped.
  */
 public final class NiftiWriter {
-    private final Configuration conf;
+    private final Configuration writeConf;
     private final VolumeOptions options;
 
     public NiftiWriter(Configuration conf, VolumeOptions options) {
-        this.conf = conf;
+        this.writeConf = LocalFiles.withoutChecksums(conf);
         this.options = options;
     }
 
@@ -67,7 +68,7 @@ public final class NiftiWriter {
         NiftiHeader header = header(first.shape(), channels.size(), first.geometry(), encoding);
         byte[] headerBytes = NiftiHeaderCodec.encode(header);
         String location = out.toString();
-        HadoopFiles.writeAtomically(out, conf, overwrite, stream -> {
+        HadoopFiles.writeAtomically(out, writeConf, overwrite, stream -> {
             OutputStream o = gz ? new LeveledGzipStream(stream, options.gzipLevel()) : new BufferedOutputStream(stream, 1 << 16);
             o.write(headerBytes);
             byte[] buf = new byte[Math.max(1 << 16, options.readBufferBytes() & ~7)];

@@ -14,6 +14,7 @@ import org.promptseg.common.Json;
 import org.promptseg.common.Uris;
 import org.promptseg.volume.Affine;
 import org.promptseg.volume.Geometry;
+import org.promptseg.volume.LocalFiles;
 import org.promptseg.volume.Volume;
 import org.promptseg.volume.VolumeOptions;
 import org.promptseg.volume.VoxelArray;
@@ -49,7 +50,7 @@ public record VolumeInfo(
         NiftiReader reader = new NiftiReader(conf, options);
         NiftiImage image = reader.readAllChannels(path, VoxelStorage.COMPACT);
         NiftiHeader h = image.header();
-        FileSystem fs = Uris.fileSystem(path, conf);
+        FileSystem fs = LocalFiles.fileSystem(path, conf);
         NiftiFiles files = NiftiFiles.locate(fs, path);
         boolean gz;
         try (InputStream in = CompressedStreams.open(fs, files.image(), 4096).in()) {

@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.promptseg.common.HadoopFiles;
 import org.promptseg.common.Json;
+import org.promptseg.volume.LocalFiles;
 import org.promptseg.volume.dataset.CaseLoader;
 import org.promptseg.volume.dataset.CaseRef;
 import org.promptseg.volume.dataset.DatasetFormatException;
@@ -66,12 +67,12 @@ public record Fingerprint(
     }
 
     public void write(Path path, Configuration conf, boolean overwrite) throws IOException {
-        HadoopFiles.writeStringAtomically(path, conf, overwrite, toJson());
+        HadoopFiles.writeStringAtomically(path, LocalFiles.withoutChecksums(conf), overwrite, toJson());
     }
 
     public static Fingerprint read(Path path, Configuration conf) throws IOException {
         try {
-            return fromJson(HadoopFiles.readString(path, conf, 1L << 20), path.toString());
+            return fromJson(HadoopFiles.readString(path, LocalFiles.withoutChecksums(conf), 1L << 20), path.toString());
         } catch (FileNotFoundException e) {
             throw new DatasetFormatException(path.toString(), "file", "missing: compute the fingerprint first (shard does)", e);
         }

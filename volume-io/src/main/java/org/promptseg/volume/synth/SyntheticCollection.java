@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.promptseg.common.HadoopFiles;
 import org.promptseg.common.PromptsegException;
 import org.promptseg.common.Uris;
+import org.promptseg.volume.LocalFiles;
 import org.promptseg.volume.Volume;
 import org.promptseg.volume.VolumeOptions;
 import org.promptseg.volume.dataset.CenterManifest;
@@ -57,7 +58,7 @@ public final class SyntheticCollection {
     public static Result generate(SynthOptions options, String outUri, Configuration conf, boolean overwrite) throws IOException {
         long t0 = System.nanoTime();
         Path out = Uris.toPath(outUri);
-        FileSystem fs = Uris.fileSystem(out, conf);
+        FileSystem fs = LocalFiles.fileSystem(out, conf);
         out = fs.makeQualified(out);
         Path manifestPath = new Path(out, CenterManifest.FILE_NAME);
         if (fs.exists(manifestPath) && !overwrite) {
@@ -69,7 +70,7 @@ public final class SyntheticCollection {
         for (int c = 0; c < options.centers(); c++) {
             ScannerSignature sig = ScannerSignature.forCenter(c, options.seed());
             Path root = new Path(out, sig.id());
-            HadoopFiles.writeStringAtomically(new Path(root, Dataset.DESCRIPTOR), conf, overwrite, descriptor(sig, options).toJson());
+            HadoopFiles.writeStringAtomically(new Path(root, Dataset.DESCRIPTOR), LocalFiles.withoutChecksums(conf), overwrite, descriptor(sig, options).toJson());
             centers.add(new CenterManifest.Center(sig.id(), sig.id(), options.seed() * 1000 + c, sig.describe()));
             for (int k = 0; k < options.casesPerCenter(); k++) {
                 jobs.add(new Job(sig, c, root, String.format("case_%03d", k), k, true));

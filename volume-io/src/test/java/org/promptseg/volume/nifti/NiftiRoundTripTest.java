@@ -184,6 +184,19 @@ class NiftiRoundTripTest {
     }
 
     @Test
+    @DisplayName("local files get no .crc sidecar, so a file re-saved by another tool still reads")
+    void noChecksumSidecar() throws IOException {
+        Volume v = Volume.ofFloats(SHAPE, GEOMETRY, valuesFor(NiftiDatatype.INT16, SHAPE.voxelCount(), 4));
+        Path p = TestFiles.local(tmp, "edited.nii.gz");
+        writer.write(p, v, NiftiEncoding.of(NiftiDatatype.INT16), false);
+        assertThat(java.nio.file.Files.list(tmp).map(f -> f.getFileName().toString())).containsExactly("edited.nii.gz");
+        Path other = TestFiles.local(tmp, "other.nii.gz");
+        writer.write(other, Volume.ofFloats(SHAPE, GEOMETRY, new float[SHAPE.voxelCount()]), NiftiEncoding.of(NiftiDatatype.INT16), false);
+        java.nio.file.Files.copy(tmp.resolve("other.nii.gz"), tmp.resolve("edited.nii.gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(reader.read(p).volume().voxels().toFloats()).containsOnly(0f);
+    }
+
+    @Test
     @DisplayName("an existing file is not overwritten unless asked")
     void noOverwrite() throws IOException {
         Volume v = Volume.ofFloats(SHAPE, GEOMETRY, new float[SHAPE.voxelCount()]);
