@@ -12,8 +12,8 @@ import org.promptseg.volume.VoxelArray;
  * voxels (label > 0) an exact histogram of intensities rounded to whole HU, with count, sum, sum of squares, min and
  * max as integers. Everything is integer arithmetic, so merging is associative and commutative bit for bit: a Spark job
  * can compute one partial per case and combine them in any order (treeAggregate), and a local loop gets the same
- * result. The histogram has 1-HU bins over [{@value #HIST_MIN}, {@value #HIST_MAX}]; values outside still count exactly
- * in count/sum/min/max, and only percentiles that fall among them are approximated by min/max.
+ * result. The histogram has dense 1-HU bins over [{@value #HIST_MIN}, {@value #HIST_MAX}] (where CT lives) and a sparse
+ * map for the rare values outside (metal, padding), so percentiles are exact everywhere.
  */
 public final class FingerprintPartial implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -26,6 +26,8 @@ public final class FingerprintPartial implements Serializable {
 
     private final TreeMap<String, CaseGeometry> cases;
     private final long[] histogram;
+    /** Foreground values outside the dense range -> count. */
+    private final TreeMap<Long, Long> outliers;
     private long below;
     private long above;
     private long count;
@@ -34,14 +36,15 @@ public final class FingerprintPartial implements Serializable {
     private long min = Long.MAX_VALUE;
     private long max = Long.MIN_VALUE;
 
-    private FingerprintPartial(TreeMap<String, CaseGeometry> cases, long[] histogram) {
+    private FingerprintPartial(TreeMap<String, CaseGeometry> cases, long[] histogram, TreeMap<Long, Long> outliers) {
         this.cases = cases;
         this.histogram = histogram;
+        this.outliers = outliers;
     }
 
     /** JSON form of a partial (sparse histogram), so that a job can keep per-center partials next to its data and merge them later. */
-    record Json(java.util.Map<String, CaseGeometry> cases, java.util.Map<Integer, Long> histogram, long below, long above, long count, long sum,
-                long sumSquares, long min, long max) {}
+    record Json(java.util.Map<String, CaseGeometry> cases, java.util.Map<Integer, Long> histogram, java.util.Map<Long, Long> outliers,
+                long below, long above, long count, long sum, long sumSquares, long min, long max) {}
 
     /** The partial as JSON; {@link #fromJson} gives back an equal partial, bit for bit. */
     public String toJson() {
@@ -51,7 +54,7 @@ public final class FingerprintPartial implements Serializable {
                 sparse.put(i + HIST_MIN, histogram[i]);
             }
         }
-        return org.promptseg.common.Json.pretty(new Json(cases, sparse, below, above, count, sum, sumSquares, min, max));
+        return org.promptseg.common.Json.pretty(new Json(cases, sparse, outliers, below, above, count, sum, sumSquares, min, max));
     }
 
     public static FingerprintPartial fromJson(String json, String location) {
@@ -68,7 +71,16 @@ public final class FingerprintPartial implements Serializable {
             }
             h[e.getKey() - HIST_MIN] = e.getValue();
         }
-        FingerprintPartial p = new FingerprintPartial(new TreeMap<>(j.cases()), h);
+        TreeMap<Long, Long> out = new TreeMap<>();
+        if (j.outliers() != null) {
+            for (Map.Entry<Long, Long> e : j.outliers().entrySet()) {
+                if ((e.getKey() >= HIST_MIN && e.getKey() <= HIST_MAX) || e.getValue() < 0) {
+                    throw new org.promptseg.volume.dataset.DatasetFormatException(location, "outliers." + e.getKey(), "is inside the dense histogram range or negative");
+                }
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        FingerprintPartial p = new FingerprintPartial(new TreeMap<>(j.cases()), h, out);
         p.below = j.below();
         p.above = j.above();
         p.count = j.count();
@@ -80,7 +92,7 @@ public final class FingerprintPartial implements Serializable {
     }
 
     public static FingerprintPartial empty() {
-        return new FingerprintPartial(new TreeMap<>(), new long[BINS]);
+        return new FingerprintPartial(new TreeMap<>(), new long[BINS], new TreeMap<>());
     }
 
     /**
@@ -112,8 +124,10 @@ public final class FingerprintPartial implements Serializable {
     private void add(long v) {
         if (v < HIST_MIN) {
             below++;
+            outliers.merge(v, 1L, Long::sum);
         } else if (v > HIST_MAX) {
             above++;
+            outliers.merge(v, 1L, Long::sum);
         } else {
             histogram[(int) (v - HIST_MIN)]++;
         }
@@ -136,7 +150,9 @@ public final class FingerprintPartial implements Serializable {
         for (int i = 0; i < BINS; i++) {
             h[i] += other.histogram[i];
         }
-        FingerprintPartial m = new FingerprintPartial(c, h);
+        TreeMap<Long, Long> o = new TreeMap<>(outliers);
+        other.outliers.forEach((k, v) -> o.merge(k, v, Long::sum));
+        FingerprintPartial m = new FingerprintPartial(c, h, o);
         m.below = below + other.below;
         m.above = above + other.above;
         m.count = count + other.count;
@@ -212,14 +228,27 @@ public final class FingerprintPartial implements Serializable {
 
     /** The value of the r-th smallest foreground voxel (0-based). */
     private double valueAtRank(long r) {
+        long seen = 0;
         if (r < below) {
-            return min;
+            for (Map.Entry<Long, Long> e : outliers.headMap((long) HIST_MIN).entrySet()) {
+                seen += e.getValue();
+                if (r < seen) {
+                    return e.getKey();
+                }
+            }
+            return min; // a partial read from JSON without its outliers
         }
-        long seen = below;
+        seen = below;
         for (int i = 0; i < BINS; i++) {
             seen += histogram[i];
             if (r < seen) {
                 return HIST_MIN + i;
+            }
+        }
+        for (Map.Entry<Long, Long> e : outliers.tailMap((long) HIST_MAX, false).entrySet()) {
+            seen += e.getValue();
+            if (r < seen) {
+                return e.getKey();
             }
         }
         return max;
