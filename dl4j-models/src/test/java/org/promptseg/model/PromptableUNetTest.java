@@ -97,8 +97,8 @@ class PromptableUNetTest {
             ModelSpec tiny = ModelSpec.fromConfig(ConfigFactory.load(), "tiny");
             PromptableUNet m = PromptableUNet.create(tiny, 1);
             assertThat(m.parameterNames().stream().filter(n -> n.endsWith("_tokens")))
-                    .containsExactly("dec0_attn_tokens", "dec1_attn_tokens", "dec2_attn_tokens",
-                            "enc0_attn_tokens", "enc1_attn_tokens", "enc2_attn_tokens", "mid_attn_tokens");
+                    .containsExactly("dec1_attn_tokens", "dec2_attn_tokens", "dec3_attn_tokens",
+                            "enc1_attn_tokens", "enc2_attn_tokens", "enc3_attn_tokens", "mid_attn_tokens");
             assertThat(m.graph().getParam("enc1_attn_tokens").shape()).containsExactly(3 * 16, 32);
         }
 
