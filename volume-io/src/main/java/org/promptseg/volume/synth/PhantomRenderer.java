@@ -168,7 +168,7 @@ final class PhantomRenderer {
         }
         // the aorta: a tube along z, in front of the spine
         int nx = s.nx(), ny = s.ny();
-        double aortaHu = sig.phase().hu(Organ.AORTA) + a.enhancementJitter.get(Organ.AORTA);
+        double aortaHu = sig.organHu(Organ.AORTA) + a.enhancementJitter.get(Organ.AORTA);
         for (int k = 0; k < s.nz(); k++) {
             double z = wz[k];
             if (z > 150) {
@@ -192,7 +192,7 @@ final class PhantomRenderer {
             }
         }
         for (Organ o : new Organ[] {Organ.KIDNEY_LEFT, Organ.KIDNEY_RIGHT, Organ.SPLEEN, Organ.LIVER}) {
-            double organHu = sig.phase().hu(o) + a.enhancementJitter.get(o);
+            double organHu = sig.organHu(o) + a.enhancementJitter.get(o);
             byte cls = (byte) o.globalIndex();
             paintBlob(a.organs.get(o), wx, wy, wz, s, (idx) -> {
                 if (tissue[idx] == SOFT || tissue[idx] == FAT) {

@@ -25,11 +25,13 @@ import org.promptseg.volume.nifti.NiftiEncoding;
  * @param fovRadiusMm reconstruction circle; outside it voxels hold {@code padHu}
  * @param labelOrder organs in the order of this center's label values 1, 2, ... (label maps differ between centers)
  * @param unlabelled organs this center does not annotate (their voxels are 0 in its labels: partial labels)
+ * @param strength how far this center's imaging departs from the reference (center c0): 0..1, see
+ *     {@link SynthOptions#shiftStrength()}
  */
 public record ScannerSignature(String id, ContrastPhase phase, double noiseHu, double inPlaneBlurMm, double sliceThicknessMm,
                                double inPlaneSpacingMm, double sliceSpacingMm, String orientation, Storage storage,
                                double calibrationScale, double calibrationOffsetHu, boolean metalStreaks, double cuppingHu,
-                               double fovRadiusMm, short padHu, List<Organ> labelOrder, Set<Organ> unlabelled) {
+                               double fovRadiusMm, short padHu, List<Organ> labelOrder, Set<Organ> unlabelled, double strength) {
 
     /** How the center stores its images. */
     public enum Storage {
@@ -72,17 +74,41 @@ public record ScannerSignature(String id, ContrastPhase phase, double noiseHu, d
     /** The four reference signatures; centers beyond the fourth vary them with the seed. */
     private static final ScannerSignature[] BASE = {
         new ScannerSignature("", ContrastPhase.PORTAL_VENOUS, 12, 0.8, 3.75, 4.0, 3.75, "RAS", Storage.INT16,
-                1.0, 0, false, 0, 260, (short) -1024, ORDER_A, EnumSet.noneOf(Organ.class)),
+                1.0, 0, false, 0, 260, (short) -1024, ORDER_A, EnumSet.noneOf(Organ.class), 1.0),
         new ScannerSignature("", ContrastPhase.ARTERIAL, 28, 1.6, 5.0, 3.7, 5.0, "LPS", Storage.UINT16_INTERCEPT,
-                0.98, -12, true, 45, 240, (short) -1024, ORDER_B, EnumSet.noneOf(Organ.class)),
+                0.98, -12, true, 45, 240, (short) -1024, ORDER_B, EnumSet.noneOf(Organ.class), 1.0),
         new ScannerSignature("", ContrastPhase.NATIVE, 7, 2.6, 3.0, 4.2, 3.0, "LAS", Storage.INT16_BIG_ENDIAN,
-                1.04, 18, false, 20, 250, (short) -1024, ORDER_C, EnumSet.noneOf(Organ.class)),
+                1.04, 18, false, 20, 250, (short) -1024, ORDER_C, EnumSet.noneOf(Organ.class), 1.0),
         new ScannerSignature("", ContrastPhase.DELAYED, 38, 0.5, 2.5, 3.9, 2.5, "RAI", Storage.INT16_QFORM_ONLY,
-                1.0, 6, true, 0, 178, (short) -2000, ORDER_A, EnumSet.of(Organ.AORTA)),
+                1.0, 6, true, 0, 178, (short) -2000, ORDER_A, EnumSet.of(Organ.AORTA), 1.0),
     };
 
-    /** The signature of center {@code index} (0-based) of a collection generated with {@code seed}. */
+    /** The signature of center {@code index} (0-based) of a collection generated with {@code seed}, at full strength. */
     public static ScannerSignature forCenter(int index, long seed) {
+        return forCenter(index, seed, 1.0);
+    }
+
+    /**
+     * The signature of center {@code index} with its imaging moved {@code strength} of the way from the reference
+     * (center c0's) to its own: contrast, noise, blur, calibration and cupping interpolate; streaks need strength >= 0.5.
+     * Geometry, storage, field of view and labelling do not change with the strength.
+     */
+    public static ScannerSignature forCenter(int index, long seed, double strength) {
+        ScannerSignature full = fullForCenter(index, seed);
+        ScannerSignature ref = BASE[0];
+        double s = strength;
+        return new ScannerSignature(full.id, full.phase, lerp(ref.noiseHu, full.noiseHu, s), lerp(ref.inPlaneBlurMm, full.inPlaneBlurMm, s),
+                lerp(ref.sliceThicknessMm, full.sliceThicknessMm, s), full.inPlaneSpacingMm, full.sliceSpacingMm, full.orientation, full.storage,
+                lerp(ref.calibrationScale, full.calibrationScale, s), lerp(ref.calibrationOffsetHu, full.calibrationOffsetHu, s),
+                full.metalStreaks && s >= 0.5, lerp(ref.cuppingHu, full.cuppingHu, s), full.fovRadiusMm, full.padHu, full.labelOrder,
+                full.unlabelled, s);
+    }
+
+    private static double lerp(double a, double b, double t) {
+        return a + t * (b - a);
+    }
+
+    private static ScannerSignature fullForCenter(int index, long seed) {
         ScannerSignature b = BASE[index % BASE.length];
         String id = "c" + index;
         if (index < BASE.length) {
@@ -93,12 +119,17 @@ public record ScannerSignature(String id, ContrastPhase phase, double noiseHu, d
         return new ScannerSignature(id, phases[r.nextInt(phases.length)], b.noiseHu * (0.6 + 0.8 * r.nextDouble()),
                 b.inPlaneBlurMm * (0.6 + 0.8 * r.nextDouble()), b.sliceThicknessMm, b.inPlaneSpacingMm * (0.93 + 0.14 * r.nextDouble()),
                 b.sliceSpacingMm, b.orientation, b.storage, 1 + (r.nextDouble() - 0.5) * 0.08, (r.nextDouble() - 0.5) * 40,
-                r.nextBoolean(), r.nextDouble() * 50, b.fovRadiusMm, b.padHu, b.labelOrder, b.unlabelled);
+                r.nextBoolean(), r.nextDouble() * 50, b.fovRadiusMm, b.padHu, b.labelOrder, b.unlabelled, 1.0);
     }
 
     private ScannerSignature withId(String newId) {
         return new ScannerSignature(newId, phase, noiseHu, inPlaneBlurMm, sliceThicknessMm, inPlaneSpacingMm, sliceSpacingMm,
-                orientation, storage, calibrationScale, calibrationOffsetHu, metalStreaks, cuppingHu, fovRadiusMm, padHu, labelOrder, unlabelled);
+                orientation, storage, calibrationScale, calibrationOffsetHu, metalStreaks, cuppingHu, fovRadiusMm, padHu, labelOrder, unlabelled, strength);
+    }
+
+    /** Mean HU of an organ: the reference phase's value moved {@code strength} of the way to this center's phase. */
+    public double organHu(Organ o) {
+        return lerp(BASE[0].phase.hu(o), phase.hu(o), strength);
     }
 
     /** Label value of an organ in this center's label maps, or 0 if the center does not annotate it. */
@@ -108,8 +139,8 @@ public record ScannerSignature(String id, ContrastPhase phase, double noiseHu, d
 
     /** One line for centers.json's scanner notes. */
     public String describe() {
-        return String.format(Locale.ROOT, "synthetic: %s phase, noise %.0f HU, in-plane PSF %.1f mm, slice %.1f mm, calibration x%.2f %+.0f HU%s%s, FOV radius %.0f mm, %s, %s%s",
-                phase.label(), noiseHu, inPlaneBlurMm, sliceThicknessMm, calibrationScale, calibrationOffsetHu,
+        return String.format(Locale.ROOT, "synthetic: %s phase%s, noise %.0f HU, in-plane PSF %.1f mm, slice %.1f mm, calibration x%.2f %+.0f HU%s%s, FOV radius %.0f mm, %s, %s%s",
+                phase.label(), strength < 1 ? String.format(Locale.ROOT, " at shift strength %.2f", strength) : "", noiseHu, inPlaneBlurMm, sliceThicknessMm, calibrationScale, calibrationOffsetHu,
                 cuppingHu > 0 ? String.format(Locale.ROOT, ", cupping %.0f HU", cuppingHu) : "", metalStreaks ? ", metal streaks" : "",
                 fovRadiusMm, orientation, storage.label, unlabelled.isEmpty() ? "" : ", does not label " + unlabelled.stream().map(Organ::className).toList());
     }

@@ -68,7 +68,7 @@ public final class SyntheticCollection {
         List<CenterManifest.Center> centers = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
         for (int c = 0; c < options.centers(); c++) {
-            ScannerSignature sig = ScannerSignature.forCenter(c, options.seed());
+            ScannerSignature sig = ScannerSignature.forCenter(c, options.seed(), options.shiftStrength());
             Path root = new Path(out, sig.id());
             HadoopFiles.writeStringAtomically(new Path(root, Dataset.DESCRIPTOR), LocalFiles.withoutChecksums(conf), overwrite, descriptor(sig, options).toJson());
             centers.add(new CenterManifest.Center(sig.id(), sig.id(), options.seed() * 1000 + c, sig.describe()));
