@@ -167,6 +167,13 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         }
         Map<String, String> env = readEnv(runDir.resolve("cluster.env"));
         Map<String, String> props = readProperties(runDir.resolve("spark-defaults.conf"));
+        try {
+            snapshotApplication(root, runDir.resolve("app"));
+        } catch (RuntimeException e) {
+            stopQuietly(script, runDir);
+            removeHook(hook);
+            throw e;
+        }
         LocalStandaloneCluster c = new LocalStandaloneCluster(root, runDir, b.workers, env, props, hook);
         c.everStarted.add(c.masterPid());
         c.everStarted.addAll(c.workerPids());
@@ -213,9 +220,22 @@ public final class LocalStandaloneCluster implements AutoCloseable {
      */
     public Map<String, String> driverProperties() {
         Map<String, String> p = new LinkedHashMap<>(properties);
-        Path testClasses = root.resolve("spark-jobs/target/test-classes");
-        p.put("spark.executor.extraClassPath", properties.get("spark.executor.extraClassPath") + ":" + assemblyJar() + ":" + testClasses);
+        p.put("spark.executor.extraClassPath", properties.get("spark.executor.extraClassPath") + ":" + appJar() + ":" + testClassesJar());
         return p;
+    }
+
+    /**
+     * This cluster's copy of the assembly jar, taken at start: other builds in the same checkout may
+     * rewrite spark-jobs/target while a test runs, and an executor opening a half-written jar fails
+     * with ClassNotFoundException.
+     */
+    public Path appJar() {
+        return runDir.resolve("app/promptseg-spark-jobs-assembly.jar");
+    }
+
+    /** The test classes (spark-jobs/target/test-classes) as a jar taken at start, for executors of test drivers. */
+    public Path testClassesJar() {
+        return runDir.resolve("app/test-classes.jar");
     }
 
     public int workers() {
@@ -377,7 +397,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         cmd.addAll(submitOptions);
         cmd.addAll(List.of(command));
         String name = "driver-" + (drivers.size() + 1);
-        DriverProcess d = DriverProcess.start(cmd, runDir.resolve("logs"), name, Map.of("PROMPTSEG_HEAP", "1g"));
+        DriverProcess d = DriverProcess.start(cmd, runDir.resolve("logs"), name, Map.of("PROMPTSEG_HEAP", "1g", "PROMPTSEG_JAR", appJar().toString()));
         drivers.add(d);
         everStarted.add(d.pid());
         return d;
@@ -421,7 +441,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
 
     /** Drops what is bulky (application jars copied to executors, HDFS blocks, shuffle files); keeps logs. */
     private void trimRunDir() {
-        for (String dir : List.of("hdfs/data", "local")) {
+        for (String dir : List.of("hdfs/data", "local", "app")) {
             deleteTree(runDir.resolve(dir));
         }
         Path work = runDir.resolve("work");
@@ -435,6 +455,42 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
+
+    /** Copies the assembly jar (verified readable) and jars the test classes into {@code dir}. */
+    private static void snapshotApplication(Path root, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path jar = dir.resolve("promptseg-spark-jobs-assembly.jar");
+            for (int attempt = 1; ; attempt++) {
+                Files.copy(assemblyJar(), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+                    if (z.getEntry("org/promptseg/jobs/cli/PromptsegCli.class") != null) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // being rewritten by a concurrent build: try again
+                }
+                if (attempt == 10) {
+                    throw new IllegalStateException("the assembly jar " + assemblyJar() + " stayed unreadable (a build rewriting it?)");
+                }
+                Thread.sleep(3000);
+            }
+            Path classes = root.resolve("spark-jobs/target/test-classes");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(dir.resolve("test-classes.jar")));
+                 Stream<Path> files = Files.walk(classes)) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot snapshot the application jars into " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** The checkout root: the first parent of the working directory holding deploy/local-cluster/local-cluster.sh. */
     public static Path projectRoot() {
@@ -575,15 +631,23 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         return m;
     }
 
-    /** Values the script wrote with printf %q: plain words, or '' for empty; anything else is refused. */
-    private static String unquote(String v) {
+    /** Values the script wrote with printf %q: '' for empty, otherwise backslash escapes ($'...' forms are refused). */
+    static String unquote(String v) {
         if (v.equals("''")) {
             return "";
         }
-        if (!v.matches("[A-Za-z0-9_./:@%+=,-]*")) {
+        if (v.startsWith("$'")) {
             throw new IllegalStateException("unexpected quoting in cluster.env: " + v);
         }
-        return v;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '\\' && i + 1 < v.length()) {
+                c = v.charAt(++i);
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     static Map<String, String> readProperties(Path file) {
