@@ -8,4 +8,4 @@ import org.promptseg.volume.Volume;
  *
  * @param label null for an unlabelled case
  */
-public record LabelledCase(String caseId, Volume image, Volume label) {}
+public record LabelledCase(String caseId, Volume image, Volume label) implements java.io.Serializable {}

@@ -83,6 +83,9 @@ final class VoxelDecoder {
             i += n;
         }
         boolean unsigned16 = d == NiftiDatatype.UINT16;
+        if (!unsigned16 && !h.hasScaling()) {
+            return new VoxelArray.Shorts(raw); // int8/int16 values fit as they are: no range scan needed
+        }
         int min = Integer.MAX_VALUE;
         int max = Integer.MIN_VALUE;
         for (short s : raw) {
