@@ -106,7 +106,7 @@ public record Dataset(String rootUri, DatasetDescriptor descriptor, List<CaseRef
                 continue;
             }
             Matcher m = pattern.matcher(name);
-            if (!m.matches()) {
+            if (!m.matches() || !CASE_ID.matcher(m.group(1)).matches()) {
                 stray.add(st.getPath().toString());
                 continue;
             }
