@@ -82,6 +82,40 @@ public final class DriverProcess {
         return process.exitValue();
     }
 
+    /**
+     * Waits until a line of the driver's stdout or stderr matches {@code pattern} (e.g. a progress line
+     * {@code round 2: ...}) and returns it: the moment to inject a fault into a running job. Fails when
+     * the driver exits first or the time runs out.
+     */
+    public String awaitLine(java.util.regex.Pattern pattern, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean exited = !process.isAlive(); // read after checking, so the last lines of an exited driver are seen
+            for (String text : List.of(stdout(), stderr())) {
+                for (String line : text.lines().toList()) {
+                    if (pattern.matcher(line).find()) {
+                        LocalStandaloneCluster.log("%s printed: %s", name, line);
+                        return line;
+                    }
+                }
+            }
+            if (exited) {
+                throw new IllegalStateException(name + " exited (" + process.exitValue() + ") before printing a line matching " + pattern
+                        + "; stderr tail:\n" + tail(stderr(), 40));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " printed no line matching " + pattern + " within " + timeout + "; stderr tail:\n"
+                        + tail(stderr(), 40));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** kill -9 of the driver JVM (a lost driver); returns once it is gone. */
     public Instant kill() {
         Instant at = Instant.now();

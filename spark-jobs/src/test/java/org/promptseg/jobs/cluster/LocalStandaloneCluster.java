@@ -288,6 +288,19 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         return out;
     }
 
+    /** Waits until worker {@code i} runs at least one executor JVM and returns them (e.g. to kill a worker only once it has work). */
+    public List<ExecutorProcess> awaitExecutors(int i, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ExecutorProcess> found;
+        while ((found = executors(i)).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("worker " + i + " started no executor within " + timeout);
+            }
+            sleep(200);
+        }
+        return found;
+    }
+
     /** Executor ids running on worker {@code i} now. */
     public Set<String> executorIds(int i) {
         return executors(i).stream().map(ExecutorProcess::executorId).collect(Collectors.toCollection(LinkedHashSet::new));
@@ -597,7 +610,17 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         return i >= 0 && i + 1 < cmd.size() ? cmd.get(i + 1) : null;
     }
 
-    static void awaitGone(long pid, Duration timeout) {
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until process {@code pid} has exited; throws after {@code timeout}. */
+    public static void awaitGone(long pid, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             if (System.nanoTime() > deadline) {

@@ -103,7 +103,8 @@ class StandaloneClusterIT {
     @DisplayName("promptseg doctor via bin/promptseg-submit: the self-check trained in 2 executor JVMs, one per worker, oneDNN active in each")
     void doctorRunsInTwoExecutorJvms() throws IOException {
         DriverProcess doctor = cluster.submit(List.of(), "doctor", "--json");
-        int exit = doctor.waitFor(Duration.ofMinutes(4));
+        doctor.awaitLine(java.util.regex.Pattern.compile("\"selfCheckMaster\""), Duration.ofMinutes(4));
+        int exit = doctor.waitFor(Duration.ofMinutes(1));
         assertThat(exit).as("doctor exit code; stderr tail:\n%s", DriverProcess.tail(doctor.stderr(), 40)).isZero();
 
         JsonNode report = new ObjectMapper().readTree(doctor.stdout());
@@ -133,6 +134,27 @@ class StandaloneClusterIT {
 
     @Test
     @Order(4)
+    @DisplayName("a driver killed with kill -9 while its executors run: the executor JVMs exit and the master drops the application")
+    void killedDriverLeavesNoExecutors() throws InterruptedException {
+        DriverProcess driver = cluster.submit(List.of(), "doctor", "--json");
+        List<LocalStandaloneCluster.ExecutorProcess> executors = new ArrayList<>(cluster.awaitExecutors(1, Duration.ofMinutes(3)));
+        executors.addAll(cluster.awaitExecutors(2, Duration.ofMinutes(1)));
+        java.time.Instant killed = driver.kill();
+        for (LocalStandaloneCluster.ExecutorProcess e : executors) {
+            LocalStandaloneCluster.awaitGone(e.pid(), Duration.ofSeconds(60));
+        }
+        LocalStandaloneCluster.log("executors %s exited %d ms after the driver was killed", executors.stream().map(LocalStandaloneCluster.ExecutorProcess::pid).toList(),
+                Duration.between(killed, java.time.Instant.now()).toMillis());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (cluster.masterState().path("activeapps").size() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(cluster.masterState().path("activeapps").size()).as("applications the master still runs").isZero();
+        assertThat(cluster.aliveWorkers()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("executors write files through hdfs:// and read them back; the driver sees the same bytes")
     void executorsReadAndWriteHdfs() throws IOException {
         String base = cluster.hdfsUri().orElseThrow() + "/it/executors-" + System.nanoTime();
