@@ -108,18 +108,16 @@ public final class PublisherMain {
         int next = run.completedRounds().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         for (int i = 0; ; i++) {
             PromptManifest m = store.publish(publication(center, backbone, writer, i));
-            if (i % 3 == 2) {
+            if (i % 2 == 0) {
                 try {
                     store.promote(center, "candidate", m.version());
                 } catch (AliasConflictException another) {
-                    // another child promoted in between: fine, the test checks consistency, not who wins
+                    // another publisher promoted in between: fine, the test checks consistency, not who wins
                 }
-            }
-            if (i % 4 == 3) {
+            } else {
                 run.write(next, StoreFixtures.prompts(next), Map.of("round", next, "writer", writer));
                 next++;
             }
         }
     }
-
 }
