@@ -16,13 +16,15 @@ public final class NativeThreads {
         if (threads < 1) {
             throw new ModelConfigException("threads", "an integer >= 1", threads);
         }
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        // Nd4j first: it loads the backend, without which NativeOpsHolder cannot initialise
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 
     /** OpenMP threads native ops currently use. */
     public static int current() {
+        Nd4j.getEnvironment();
         return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,6 +52,7 @@ class GradientCheckTest {
     }
 
     @Test
+    @Tag("slow")
     @DisplayName("every parameter tensor of a network with input, deep and bottleneck prompts gets the right gradient (one random entry each)")
     void networkGradient() {
         ModelSpec spec = TestModels.micro(TestModels.all());

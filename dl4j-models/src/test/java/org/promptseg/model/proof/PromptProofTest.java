@@ -39,6 +39,7 @@ class PromptProofTest {
     }
 
     @Test
+    @Tag("slow")
     @DisplayName("the tiny backbone with deep prompts overfits one small batch (Dice > 0.9)")
     void overfitsSmallBatch() {
         PromptableUNet model = PromptableUNet.create(tiny(java.util.EnumSet.of(PromptKind.DEEP)), 1);
