@@ -2,6 +2,7 @@ package org.promptseg.jobs.rounds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,23 +11,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.promptseg.jobs.cluster.LocalStandaloneCluster;
 import org.promptseg.jobs.cluster.LocalStandaloneCluster.KilledWorker;
+import org.promptseg.jobs.cluster.TaskProbe;
 import org.promptseg.jobs.config.PromptsegConfig;
 import org.promptseg.jobs.progress.Progress;
 import org.promptseg.jobs.spark.SparkSessions;
@@ -61,19 +58,19 @@ class ParameterServerRoundsClusterIT {
             ExecutorService killer = Executors.newSingleThreadExecutor();
             try {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                FaultProbe probe = new FaultProbe();
+                TaskProbe probe = new TaskProbe();
                 jsc.sc().addSparkListener(probe);
                 // the reference runs at full speed: sleeping changes no number
                 long r0 = System.nanoTime();
                 RoundState undisturbed = run(jsc, new LinearRegressionTrainer(5, 8, 0.1), RoundCheckpoints.NONE, (round, state, due) -> Map.of());
                 double undisturbedSeconds = (System.nanoTime() - r0) / 1e9;
-                assertThat(probe.lostTasks).as("no task was lost in the undisturbed run").isEmpty();
+                assertThat(probe.lostTasks()).as("no task was lost in the undisturbed run").isEmpty();
 
                 // Arm the probe when round KILL_IN_ROUND-1 has been applied; kill worker 1 as soon as one of its executors starts a task.
                 Set<String> targets = cluster.executorIds(1);
                 assertThat(targets).as("worker 1 runs an executor of this application").isNotEmpty();
                 Future<KilledWorker> killed = killer.submit(() -> {
-                    if (!probe.targetTaskStarted.await(3, TimeUnit.MINUTES)) {
+                    if (!probe.awaitTargetTaskStart(Duration.ofMinutes(3))) {
                         throw new IllegalStateException("no task of round " + KILL_IN_ROUND + " started on worker 1's executors " + targets);
                     }
                     return cluster.killWorker(1);
@@ -90,9 +87,9 @@ class ParameterServerRoundsClusterIT {
                 KilledWorker k = killed.get(1, TimeUnit.MINUTES);
 
                 LocalStandaloneCluster.log("undisturbed run %.1f s, run with worker 1 killed %.1f s; lost tasks: %s", undisturbedSeconds,
-                        disturbedSeconds, probe.lostTasks);
+                        disturbedSeconds, probe.lostTasks());
                 assertThat(k.executorIds()).isEqualTo(targets);
-                assertThat(probe.lostTasks).as("a task was running on the killed executor and was lost with it")
+                assertThat(probe.lostTasks()).as("a task was running on the killed executor and was lost with it")
                         .anyMatch(t -> targets.contains(t.executorId()) && t.launchedAfterArming());
                 assertThat(cluster.isWorkerAlive(1)).isFalse();
                 assertThat(cluster.isWorkerAlive(2)).isTrue();
@@ -175,38 +172,6 @@ class ParameterServerRoundsClusterIT {
                 }
             }
             return delegate.train(center, records, start, seed);
-        }
-    }
-
-    /** Driver-side listener: signals when an armed target executor starts a task, records tasks lost with an executor. */
-    static final class FaultProbe extends SparkListener {
-        record LostTask(long stageId, int partition, String executorId, boolean launchedAfterArming) {}
-
-        final CountDownLatch targetTaskStarted = new CountDownLatch(1);
-        final List<LostTask> lostTasks = Collections.synchronizedList(new ArrayList<>());
-        private volatile Set<String> targets = Set.of();
-        private volatile long armedAtMillis = Long.MAX_VALUE;
-
-        void arm(Set<String> executorIds) {
-            targets = Set.copyOf(executorIds);
-            armedAtMillis = System.currentTimeMillis();
-        }
-
-        @Override
-        public void onTaskStart(SparkListenerTaskStart e) {
-            // launch time is stamped by the driver's scheduler: only tasks of the armed round count, however late the event arrives
-            if (targets.contains(e.taskInfo().executorId()) && e.taskInfo().launchTime() >= armedAtMillis) {
-                LocalStandaloneCluster.log("task %d.%d of stage %d started on executor %s: killing its worker", e.taskInfo().index(),
-                        e.taskInfo().attemptNumber(), e.stageId(), e.taskInfo().executorId());
-                targetTaskStarted.countDown();
-            }
-        }
-
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd e) {
-            if (e.reason() instanceof ExecutorLostFailure) {
-                lostTasks.add(new LostTask(e.stageId(), e.taskInfo().index(), e.taskInfo().executorId(), e.taskInfo().launchTime() >= armedAtMillis));
-            }
         }
     }
 
