@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "promptseg", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Adapt a frozen 3D CT segmentation network to new centers by tuning small prompt tensors, on Apache Spark.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {DoctorCommand.class, VolumeCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, SynthCommand.class, VolumeCommand.class, DatasetCommand.class, ShardCommand.class, PretrainCommand.class,
+            TuneCommand.class, EvaluateCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class PromptsegCli implements Runnable {
 
     @Option(names = "--conf", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -59,6 +60,7 @@ public final class PromptsegCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        Nd4jStdoutFilter.install();
         int code = execute(args);
         System.exit(code);
     }

@@ -18,6 +18,8 @@ import scala.Tuple2;
  */
 public final class PatchTable {
     public static final String CENTER = "center";
+    /** The Parquet files sit in this folder of a patch dataset, beside shard.json and the fingerprint partials. */
+    public static final String PARQUET_DIR = "parquet";
     public static final String SPLIT = "split";
 
     public static final StructType SCHEMA = new StructType(new StructField[] {
@@ -53,13 +55,18 @@ public final class PatchTable {
      * @param centers the centers to read (others are skipped by partition pruning)
      */
     public static JavaPairRDD<String, Patch> read(SparkSession spark, String uri, List<String> centers, String split) {
-        Dataset<Row> df = spark.read().parquet(uri)
+        Dataset<Row> df = spark.read().parquet(parquetPath(uri))
                 .where(org.apache.spark.sql.functions.col(CENTER).isin(centers.toArray()))
                 .where(org.apache.spark.sql.functions.col(SPLIT).equalTo(split));
         return df.javaRDD().mapToPair(r -> {
             Patch p = fromRow(r);
             return new Tuple2<>(p.center(), p);
         });
+    }
+
+    /** The Parquet folder of the patch dataset at {@code uri}. */
+    public static String parquetPath(String uri) {
+        return new org.apache.hadoop.fs.Path(org.promptseg.common.Uris.toPath(uri), PARQUET_DIR).toString();
     }
 
     private static Integer[] boxed(int[] a) {

@@ -153,7 +153,8 @@ public final class ShardJob {
                 spark.createDataFrame(rows, PatchTable.SCHEMA).write()
                         .option("parquet.block.size.row.check.min", "4")
                         .option("parquet.block.size.row.check.max", "64")
-                        .partitionBy(PatchTable.CENTER).mode(SaveMode.ErrorIfExists).parquet(out.staging().toString());
+                        .partitionBy(PatchTable.CENTER).mode(SaveMode.ErrorIfExists)
+                        .parquet(new org.apache.hadoop.fs.Path(out.staging(), PatchTable.PARQUET_DIR).toString());
             }
 
             Map<String, ShardManifest.CenterShard> centerShards = new TreeMap<>();

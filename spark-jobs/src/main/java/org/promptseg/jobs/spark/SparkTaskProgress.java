@@ -37,7 +37,7 @@ public final class SparkTaskProgress implements AutoCloseable {
         @Override
         public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
             if (stages.contains(taskEnd.stageId()) && taskEnd.taskInfo().successful()) {
-                task.step(what + " done on executor " + taskEnd.taskInfo().executorId());
+                task.step("executor " + taskEnd.taskInfo().executorId());
             }
         }
     }
