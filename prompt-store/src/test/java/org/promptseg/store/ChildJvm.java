@@ -21,7 +21,7 @@ final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small and quick to start: these children publish a few kilobytes
-        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classpath(), main.getName()));
         cmd.addAll(args);
         try {

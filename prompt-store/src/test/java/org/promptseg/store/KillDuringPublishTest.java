@@ -70,7 +70,7 @@ class KillDuringPublishTest {
         assertThat(store.versions("ebc")).hasSameSizeAs(versions);
     }
 
-    /** One lane: start a publisher, let it run 0-150 ms after warm-up, kill it; repeat. Returns the time spent starting children. */
+    /** One lane: start a publisher, let it run 0-400 ms after warm-up, kill it; repeat. Returns the time spent starting children. */
     private static long runLane(PromptStore store, String root, String backbone, int lane) throws Exception {
         SplittableRandom random = new SplittableRandom(20260301L + lane);
         long startupNanos = 0;
@@ -80,7 +80,7 @@ class KillDuringPublishTest {
                 long t0 = System.nanoTime();
                 ChildJvm.awaitLine(child, "ready");
                 startupNanos += System.nanoTime() - t0;
-                Thread.sleep(random.nextInt(150));
+                Thread.sleep(random.nextInt(400));
             } finally {
                 child.destroyForcibly(); // SIGKILL on Unix: no finally blocks, no shutdown hooks
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
