@@ -21,7 +21,7 @@ import org.promptseg.model.ModelConfigException;
  * @param mirrorAxes            axes mirrored for test-time augmentation; empty = no augmentation
  */
 public record InferenceOptions(double overlap, int batchSize, Weighting weighting, double gaussianSigmaFraction,
-                               Set<Axis> mirrorAxes) {
+                               Set<Axis> mirrorAxes) implements java.io.Serializable {
 
     static final String SECTION = "promptseg.inference";
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param caseId  as the caller names the case (reports use salted hashes, DESIGN §10)
  * @param classes per-class metrics, ascending label
  */
-public record CaseMetrics(@JsonProperty("case_id") String caseId, @JsonProperty("classes") List<ClassMetrics> classes) {
+public record CaseMetrics(@JsonProperty("case_id") String caseId, @JsonProperty("classes") List<ClassMetrics> classes) implements java.io.Serializable {
 
     public CaseMetrics {
         Objects.requireNonNull(caseId, "caseId");

@@ -34,7 +34,7 @@ public record ClassMetrics(
         @JsonProperty("hd95_mm")
         @JsonSerialize(using = UndefinedAsNull.Serializer.class)
         @JsonDeserialize(using = UndefinedAsNull.Deserializer.class)
-        double hd95Mm) {
+        double hd95Mm) implements java.io.Serializable {
 
     public ClassMetrics {
         Objects.requireNonNull(name, "name");
