@@ -25,6 +25,10 @@ public final class Uris {
             throw new IllegalArgumentException("empty location: expected a Hadoop URI (file:, hdfs:, ...) or a local path");
         }
         String trimmed = location.trim();
+        if (trimmed.startsWith("file:") && !trimmed.startsWith("file:/")) {
+            // "file:./x" or "file:x" is an opaque URI without a path: it means the relative local path
+            return new Path(Paths.get(trimmed.substring(5)).toAbsolutePath().normalize().toUri());
+        }
         if (hasScheme(trimmed)) {
             try {
                 return new Path(new URI(trimmed));

@@ -29,6 +29,7 @@ public final class MiniHdfs {
                 conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
                 conf.set("dfs.namenode.http-address", "127.0.0.1:0");
                 conf.setInt("dfs.replication", 1);
+                conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 10);
                 cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
                 cluster.waitActive();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.shutdown(true)));
@@ -45,7 +46,10 @@ public final class MiniHdfs {
     }
 
     public static Configuration conf() {
-        return new Configuration(cluster().getConfiguration(0));
+        Configuration c = new Configuration(cluster().getConfiguration(0));
+        // the client's default 400 ms back-off before asking for a block makes every small-file close slow
+        c.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 10);
+        return c;
     }
 
     public static FileSystem fs() {

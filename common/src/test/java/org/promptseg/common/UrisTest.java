@@ -14,6 +14,12 @@ class UrisTest {
     }
 
     @Test
+    void relativeFileUriIsTheRelativeLocalPath() {
+        assertThat(Uris.toPath("file:./store").toUri().getPath()).isEqualTo(Paths.get("store").toAbsolutePath().toUri().getPath());
+        assertThat(Uris.toPath("file:store").toUri().getPath()).isEqualTo(Paths.get("store").toAbsolutePath().toUri().getPath());
+    }
+
+    @Test
     void schemesAreKept() {
         assertThat(Uris.toPath("hdfs://127.0.0.1:9000/a/b").toUri().getScheme()).isEqualTo("hdfs");
         assertThat(Uris.toPath("file:/tmp/x").toUri().getPath()).isEqualTo("/tmp/x");
