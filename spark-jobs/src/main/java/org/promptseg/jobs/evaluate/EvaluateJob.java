@@ -112,11 +112,12 @@ public final class EvaluateJob {
                 if (!seen.add(version)) {
                     continue;
                 }
-                LoadedPrompts p = store.load(c, version, null);
-                if (!p.manifest().backboneSha256().equals(backbone.id())) {
-                    ctx.progress().say("skipping " + c + " prompts " + version + ": made for backbone " + p.manifest().backboneSha256().substring(0, 12));
+                String madeFor = store.manifest(c, version).backboneSha256();
+                if (!madeFor.equals(backbone.id())) {
+                    ctx.progress().say("skipping " + c + " prompts " + version + ": made for backbone " + madeFor.substring(0, 12));
                     continue;
                 }
+                LoadedPrompts p = store.load(c, version, backbone.id());
                 List<String> aliases = aliasesOf(store, c, version);
                 out.add(new Variant("prompts-" + c + "-" + version, "prompts " + c + "/" + version + (aliases.isEmpty() ? "" : " (" + String.join(", ", aliases) + ")"),
                         Variant.PROMPT, c, version, aliases, bb, TensorConversions.fromStore(p.tensors()), Set.of(c)));

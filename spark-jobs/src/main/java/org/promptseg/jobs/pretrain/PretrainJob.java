@@ -24,6 +24,7 @@ import org.promptseg.jobs.rounds.RoundSettings;
 import org.promptseg.jobs.rounds.RoundState;
 import org.promptseg.jobs.rounds.StoreRoundCheckpoints;
 import org.promptseg.jobs.train.CenterPartitioner;
+import org.promptseg.jobs.train.ClassMasks;
 import org.promptseg.jobs.train.ModelGroups;
 import org.promptseg.jobs.train.ModelSource;
 import org.promptseg.jobs.train.ModelState;
@@ -207,6 +208,7 @@ public final class PretrainJob {
             if (lastDice.containsKey(c)) {
                 metrics.put("val_dice", lastDice.get(c));
             }
+            metrics.put(ClassMasks.METRIC, ClassMasks.encode(shard.center(c).labelledClasses()));
             metrics.put("train_loss", end.history().get(end.history().size() - 1).lossByGroup().getOrDefault(Groups.BACKBONE, Double.NaN));
             PromptManifest m = store.publish(PromptPublication.builder(c, backboneId, TensorConversions.toStore(end.group(Groups.prompt(c))))
                     .promptKinds(spec.prompts().kinds().stream().map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList())

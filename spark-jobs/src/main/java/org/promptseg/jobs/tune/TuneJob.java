@@ -24,6 +24,7 @@ import org.promptseg.jobs.rounds.RoundState;
 import org.promptseg.jobs.rounds.StoreRoundCheckpoints;
 import org.promptseg.jobs.train.BackboneInfo;
 import org.promptseg.jobs.train.CenterPartitioner;
+import org.promptseg.jobs.train.ClassMasks;
 import org.promptseg.jobs.train.ModelGroups;
 import org.promptseg.jobs.train.ModelState;
 import org.promptseg.jobs.train.PatchTrainer;
@@ -192,6 +193,7 @@ public final class TuneJob {
         if (after != null) {
             metrics.put("val_dice", after);
         }
+        metrics.put(ClassMasks.METRIC, ClassMasks.encode(shard.center(c).labelledClasses()));
         String configHash = Hashing.sha256Hex(Json.canonical(Map.of("mode", o.mode().configName(), "tune", ctx.config().getConfig("promptseg.tune").root().unwrapped(),
                 "optim", ctx.config().getConfig("promptseg.optim").root().unwrapped(), "loss", ctx.config().getConfig("promptseg.loss").root().unwrapped())));
         if (o.mode() == TuningMode.PROMPT) {
