@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
         description = "Adapt a frozen 3D CT segmentation network to new centers by tuning small prompt tensors, on Apache Spark.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {DoctorCommand.class, SynthCommand.class, VolumeCommand.class, DatasetCommand.class, ShardCommand.class, PretrainCommand.class,
-            TuneCommand.class, EvaluateCommand.class, PredictCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+            TuneCommand.class, EvaluateCommand.class, PredictCommand.class, ModelCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class PromptsegCli implements Runnable {
 
     @Option(names = "--conf", scope = ScopeType.INHERIT, paramLabel = "FILE",
