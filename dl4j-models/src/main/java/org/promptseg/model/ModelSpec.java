@@ -20,7 +20,8 @@ import java.util.Set;
  * @param prompts        prompt modules
  */
 public record ModelSpec(String preset, List<Integer> patch, List<Integer> channels, int convsPerLevel,
-                        int numClasses, double leakySlope, double normEpsilon, PromptSpec prompts) {
+                        int numClasses, double leakySlope, double normEpsilon, PromptSpec prompts)
+        implements java.io.Serializable {
 
     public ModelSpec {
         patch = List.copyOf(patch);

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public record PromptSpec(Set<PromptKind> kinds, int tokensPerClass, int heads, int window, int attentionStages,
                          boolean tokenBias, int inputGrid, int bottleneckRank, int bottleneckQueries,
-                         int bottleneckStages) {
+                         int bottleneckStages) implements java.io.Serializable {
 
     public PromptSpec {
         kinds = kinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(kinds));
