@@ -20,8 +20,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "promptseg", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Adapt a frozen 3D CT segmentation network to new centers by tuning small prompt tensors, on Apache Spark.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {DoctorCommand.class, SynthCommand.class, VolumeCommand.class, DatasetCommand.class, ShardCommand.class, PretrainCommand.class,
-            TuneCommand.class, EvaluateCommand.class, PredictCommand.class, ModelCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, SynthCommand.class, VolumeCommand.class, DatasetCommand.class, ShardCommand.class, PretrainCommand.class, SelectCommand.class,
+            TuneCommand.class, EvaluateCommand.class, PredictCommand.class, RetuneCommand.class, ModelCommand.class, DemoCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class PromptsegCli implements Runnable {
 
     @Option(names = "--conf", scope = ScopeType.INHERIT, paramLabel = "FILE",

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -82,25 +84,12 @@ public final class ShardJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         CenterCollection collection = CenterCollection.open(o.collection(), conf);
         List<String> centers = o.centers().isEmpty() ? collection.centerIds() : o.centers();
-        List<CaseWork> work = new ArrayList<>();
+        List<CaseWork> work = caseWork(collection, centers, s -> !s.equals("test"));
         Map<String, String> roots = new LinkedHashMap<>();
         Map<String, ClassMapping> mappings = new LinkedHashMap<>();
         for (String center : centers) {
-            Ids.require("center id", center);
-            if (!collection.centerIds().contains(center)) {
-                throw new PromptsegException("center '" + center + "' is not in " + collection.manifestPath() + " (has " + collection.centerIds() + ")");
-            }
-            Dataset ds = collection.dataset(center);
-            ClassMapping mapping = collection.classMapping(center);
-            roots.put(center, ds.rootUri());
-            mappings.put(center, mapping);
-            CaseSplit split = collection.split(center, splits);
-            for (CaseRef ref : ds.labelled()) {
-                String s = split.splitOf(ref.caseId());
-                if (!s.equals("test")) {
-                    work.add(new CaseWork(center, ref, s, mapping));
-                }
-            }
+            roots.put(center, collection.dataset(center).rootUri());
+            mappings.put(center, collection.classMapping(center));
         }
         if (work.isEmpty()) {
             throw new PromptsegException("no labelled train/val cases in centers " + centers + " of " + collection.manifestPath());
@@ -178,6 +167,55 @@ public final class ShardJob {
             out.commit();
             return new Result(out.target().toString(), patchesByCenter, good.size(), skipped, spacing, overall, (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    /** One labelled case as pass 1 saw it: its content hash, or the file and reason it cannot be read. Clear case id: driver side only. */
+    public record ScannedCase(String center, String caseId, String split, String contentSha256, String badFile, String reason) {
+        public boolean ok() {
+            return reason == null;
+        }
+    }
+
+    /**
+     * Pass 1 alone, writing nothing: reads and checks the labelled cases of the given splits (one Spark task per case)
+     * and returns their content hashes, in center and case order. {@code promptseg retune} compares them with the
+     * provenance of production prompts to find new and changed data.
+     */
+    public List<ScannedCase> scan(String collectionUri, List<String> centers, Set<String> splitNames) throws IOException {
+        CenterCollection collection = CenterCollection.open(collectionUri, spark.sparkContext().hadoopConfiguration());
+        List<CaseWork> work = caseWork(collection, centers.isEmpty() ? collection.centerIds() : centers, splitNames::contains);
+        if (work.isEmpty()) {
+            return List.of();
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ShardTasks tasks = new ShardTasks(volumeOptions, preprocess, sampler, 0);
+        List<CaseScan> scans;
+        try (SparkTaskProgress bar = new SparkTaskProgress(jsc, progress, "scan", "cases hashed", work.size())) {
+            scans = jsc.parallelize(work, work.size()).map(tasks::scan).collect();
+        }
+        return scans.stream().map(s -> new ScannedCase(s.work().center(), s.work().ref().caseId(), s.work().split(), s.contentSha256(), s.badFile(),
+                s.reason())).toList();
+    }
+
+    /** The labelled cases of {@code centers} whose split passes {@code splitFilter}, checked against the collection. */
+    private List<CaseWork> caseWork(CenterCollection collection, List<String> centers, Predicate<String> splitFilter) {
+        List<CaseWork> work = new ArrayList<>();
+        for (String center : centers) {
+            Ids.require("center id", center);
+            if (!collection.centerIds().contains(center)) {
+                throw new PromptsegException("center '" + center + "' is not in " + collection.manifestPath() + " (has " + collection.centerIds() + ")");
+            }
+            Dataset ds = collection.dataset(center);
+            ClassMapping mapping = collection.classMapping(center);
+            CaseSplit split = collection.split(center, splits);
+            for (CaseRef ref : ds.labelled()) {
+                String s = split.splitOf(ref.caseId());
+                if (splitFilter.test(s)) {
+                    work.add(new CaseWork(center, ref, s, mapping));
+                }
+            }
+        }
+        return work;
     }
 
 }
