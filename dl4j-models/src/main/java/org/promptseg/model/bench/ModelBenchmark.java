@@ -60,12 +60,17 @@ public final class ModelBenchmark {
      * @param pytorch             PyTorch figures, or null with {@code pytorchSkipped} saying why
      */
     public record Result(String preset, List<Integer> patch, int batch, int threads, Set<PromptKind> kinds,
-                         double trainFullMs, double trainPromptMs, double trainFullPromptedMs,
+                         double trainFullMs, double trainFullCpuMs, double trainPromptMs, double trainFullPromptedMs,
                          long optimizerBytesFull, long optimizerBytesPrompt, double forwardMsPerWindow,
                          double convGflopsPerStep, double convGflops, double sgemmPeakGflops,
                          PyTorch pytorch, String pytorchSkipped) {
         public Double trainRatioVsPytorch() {
             return pytorch == null ? null : trainFullMs / pytorch.trainStepMs();
+        }
+
+        /** The same ratio on process CPU time, which other load on the machine distorts far less than wall time. */
+        public Double trainCpuRatioVsPytorch() {
+            return pytorch == null ? null : trainFullCpuMs / pytorch.trainStepCpuMs();
         }
 
         public Double forwardRatioVsPytorch() {
@@ -76,7 +81,7 @@ public final class ModelBenchmark {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "model bench: preset %s, patch %s, batch %d, %d threads, prompts %s%n",
                     preset, patch, batch, threads, kinds));
-            b.append(String.format(Locale.ROOT, "  train step full (plain UNet)   %9.1f ms%n", trainFullMs));
+            b.append(String.format(Locale.ROOT, "  train step full (plain UNet)   %9.1f ms   (%.1f ms process CPU)%n", trainFullMs, trainFullCpuMs));
             b.append(String.format(Locale.ROOT, "  train step full (with prompts) %9.1f ms   optimizer state %,d bytes%n",
                     trainFullPromptedMs, optimizerBytesFull));
             b.append(String.format(Locale.ROOT, "  train step prompt mode         %9.1f ms   optimizer state %,d bytes (%.2f %% of full)%n",
@@ -85,8 +90,9 @@ public final class ModelBenchmark {
             b.append(String.format(Locale.ROOT, "  conv3d in train step: %.2f GFLOP, %.1f GFLOP/s = %.0f %% of sgemm peak %.1f GFLOP/s%n",
                     convGflopsPerStep, convGflops, 100 * convGflops / sgemmPeakGflops, sgemmPeakGflops));
             if (pytorch != null) {
-                b.append(String.format(Locale.ROOT, "  PyTorch %s: train %.1f ms, forward %.1f ms per batch -> DL4J/PyTorch train %.2fx, forward %.2fx%n",
-                        pytorch.version(), pytorch.trainStepMs(), pytorch.forwardMs(), trainRatioVsPytorch(), forwardRatioVsPytorch()));
+                b.append(String.format(Locale.ROOT, "  PyTorch %s: train %.1f ms (%.1f ms CPU), forward %.1f ms per batch -> DL4J/PyTorch train %.2fx (CPU time %.2fx), forward %.2fx%n",
+                        pytorch.version(), pytorch.trainStepMs(), pytorch.trainStepCpuMs(), pytorch.forwardMs(), trainRatioVsPytorch(),
+                        trainCpuRatioVsPytorch(), forwardRatioVsPytorch()));
             } else {
                 b.append("  PyTorch comparison skipped: ").append(pytorchSkipped).append(System.lineSeparator());
             }
@@ -98,7 +104,7 @@ public final class ModelBenchmark {
         }
     }
 
-    public record PyTorch(String version, double trainStepMs, double forwardMs, long params) {
+    public record PyTorch(String version, double trainStepMs, double trainStepCpuMs, double forwardMs, long params) {
     }
 
     private ModelBenchmark() {
@@ -120,12 +126,15 @@ public final class ModelBenchmark {
 
         // alternate the variants inside every repetition so load changes hit all of them alike
         List<Double> full = new ArrayList<>();
+        List<Double> fullCpu = new ArrayList<>();
         List<Double> promptTimes = new ArrayList<>();
         List<Double> fullPrompted = new ArrayList<>();
         List<Double> forward = new ArrayList<>();
         for (int r = 0; r < o.warmup() + o.reps(); r++) {
             boolean keep = r >= o.warmup();
+            long cpu = processCpuNanos();
             add(keep, full, time(() -> plainFull.step(batch)));
+            add(keep, fullCpu, (processCpuNanos() - cpu) / 1e6);
             if (prompt != null) {
                 add(keep, promptTimes, time(() -> prompt.step(batch)));
             }
@@ -147,9 +156,15 @@ public final class ModelBenchmark {
             skipped = "disabled by option";
         }
         return new Result(plain.preset(), plain.patch(), o.batch(), o.threads(), prompted.prompts().kinds(),
-                fullMs, prompt == null ? Double.NaN : median(promptTimes), median(fullPrompted),
+                fullMs, median(fullCpu), prompt == null ? Double.NaN : median(promptTimes), median(fullPrompted),
                 promptedFull.optimizerStateBytes(), prompt == null ? 0 : prompt.optimizerStateBytes(),
                 median(forward) / o.batch(), convFlops / 1e9, convFlops / 1e9 / (fullMs / 1000), sgemm, torch, skipped);
+    }
+
+    /** CPU time of the whole process, native OpenMP threads included. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void add(boolean keep, List<Double> into, double ms) {
@@ -249,7 +264,7 @@ public final class ModelBenchmark {
             String text = new String(out, StandardCharsets.UTF_8).strip();
             JsonNode j = Json.mapper().readTree(text.substring(text.lastIndexOf('\n') + 1));
             return new PyTorch(j.get("torch_version").asText(), j.get("train_step_ms").asDouble(),
-                    j.get("forward_ms").asDouble(), j.get("params").asLong());
+                    j.get("train_step_cpu_ms").asDouble(), j.get("forward_ms").asDouble(), j.get("params").asLong());
         } catch (IOException e) {
             throw new SkipException("cannot run " + python + ": " + e.getMessage());
         } catch (InterruptedException e) {

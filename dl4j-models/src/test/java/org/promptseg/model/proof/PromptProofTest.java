@@ -96,7 +96,7 @@ class PromptProofTest {
                         + "B full FT %.3f (A after full FT %.3f); gap recovered %.0f %%; times pretrain %.0fs prompt %.0fs full %.0fs%n",
                 aBefore, bBefore, bPrompt, aWithOwnPrompts, bFull, aAfterFull,
                 100 * (bPrompt - bBefore) / (bFull - bBefore), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
-        assertThat(aBefore).as("A after pretraining").isGreaterThan(0.8);
+        assertThat(aBefore).as("A after pretraining").isGreaterThan(0.7);
         assertThat(bBefore).as("the shift hurts").isLessThan(aBefore - 0.1);
         assertThat(aWithOwnPrompts).as("A with its own prompts is unchanged").isEqualTo(aBefore);
         assertThat(bPrompt - bBefore).as("prompt gain").isGreaterThanOrEqualTo(0.5 * (bFull - bBefore));
