@@ -32,13 +32,16 @@ public final class RetuneCommand extends SparkCommand {
     String runId;
     @Option(names = "--seed", description = "Seed of sampling and tuning (default: promptseg.seed).")
     Long seed;
+    @Option(names = "--retry-rejected", description = "Tune centers again even when the last candidate the gate refused was made from exactly"
+            + " their current cases (by default they wait for new data).")
+    boolean retryRejected;
     @Option(names = "--json", description = "Print the result (or the plan) as JSON.")
     boolean json;
 
     @Override
     int run(JobContext ctx) throws Exception {
         RetuneResult r = new RetuneJob(ctx).run(new RetuneJob.Options(collection, store, ListOption.strings(centers), backbone, dryRun, work, runId,
-                seed == null ? ctx.config().getLong("promptseg.seed") : seed));
+                seed == null ? ctx.config().getLong("promptseg.seed") : seed, retryRejected));
         print(json ? Json.pretty(r) : r.toText());
         return r.exitCode();
     }

@@ -1,5 +1,6 @@
 package org.promptseg.jobs.cli;
 
+import com.typesafe.config.Config;
 import org.promptseg.common.Json;
 import org.promptseg.jobs.JobContext;
 import org.promptseg.jobs.select.Budget;
@@ -35,18 +36,28 @@ public final class SelectCommand extends SparkCommand {
     @Option(names = "--json", description = "Print selection.json.")
     boolean json;
 
+    private Budget parsedBudget;
+
+    /** Usage errors are reported before a Spark session starts. */
     @Override
-    int run(JobContext ctx) throws Exception {
-        Budget b;
+    Config configure(Config config) {
         try {
-            b = Budget.parse(budget);
+            parsedBudget = Budget.parse(budget);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         if (round != null && round < 0) {
             throw new UsageException("--round " + round + ": expected 0 or a later round >= 1");
         }
-        SelectJob.Result r = new SelectJob(ctx).run(new SelectJob.Options(collection, store, center, b, round, backbone,
+        if (!org.promptseg.common.Ids.isValid(center)) {
+            throw new UsageException("--center '" + org.promptseg.common.Ids.printable(center) + "': expected a center id ([a-z0-9][a-z0-9_-]{0,63})");
+        }
+        return config;
+    }
+
+    @Override
+    int run(JobContext ctx) throws Exception {
+        SelectJob.Result r = new SelectJob(ctx).run(new SelectJob.Options(collection, store, center, parsedBudget, round, backbone,
                 seed == null ? ctx.config().getLong("promptseg.seed") : seed, runId, overwrite));
         print(json ? Json.pretty(r) : r.toText());
         return ExitCodes.OK;

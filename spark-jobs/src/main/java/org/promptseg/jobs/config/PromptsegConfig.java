@@ -32,9 +32,13 @@ public final class PromptsegConfig {
 
     private PromptsegConfig() {}
 
-    /** The defaults only (all reference.conf files). */
+    /**
+     * The declarations and defaults only: every module's reference.conf, without the JVM system
+     * properties that {@code ConfigFactory.defaultReference()} would merge in (a -D typo would otherwise
+     * count as declared).
+     */
     public static Config defaults() {
-        return ConfigFactory.defaultReference();
+        return ConfigFactory.defaultReferenceUnresolved().resolve();
     }
 
     /**

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param lock       who holds the center's retune lock now, if anyone (reported by dry runs)
  */
 public record CenterPlan(@JsonProperty("center") String center, @JsonProperty("status") Status status, @JsonProperty("reason") String reason,
-                         @JsonProperty("production") Production production, @JsonProperty("train_cases") int trainCases,
+                         @JsonProperty("production") AliasState production, @JsonProperty("train_cases") int trainCases,
                          @JsonProperty("test_cases") int testCases, @JsonProperty("added") int added, @JsonProperty("removed") int removed,
                          @JsonProperty("changed") int changed, @JsonProperty("init") String init, @JsonProperty("lock") String lock) {
 
@@ -32,6 +32,8 @@ public record CenterPlan(@JsonProperty("center") String center, @JsonProperty("s
         MIGRATE(true),
         /** Production was tuned on exactly the current train cases. */
         UP_TO_DATE(false),
+        /** There would be work, but the last candidate the gate refused was tuned on exactly these cases: waits for new data. */
+        REJECTED_BEFORE(false),
         /** Production belongs to another backbone and promptseg.retune.other-backbone = skip. */
         OTHER_BACKBONE(false),
         /** Too few labelled cases to tune (no train case) or to gate (no test case). */

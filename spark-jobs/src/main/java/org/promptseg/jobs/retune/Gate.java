@@ -22,7 +22,7 @@ public final class Gate {
     private Gate() {}
 
     /** One other center, before and after. Dice maps: evaluated variant name → mean test Dice. */
-    public record OtherCenter(String center, Production before, Production after, Map<String, Double> diceBefore, Map<String, Double> diceAfter) {}
+    public record OtherCenter(String center, AliasState before, AliasState after, Map<String, Double> diceBefore, Map<String, Double> diceAfter) {}
 
     /** What the gate looks at. */
     public record Inputs(String center, String candidateVersion, double candidateDice, String baselineLabel, double baselineDice, double minGainPp,

@@ -49,7 +49,7 @@ import org.promptseg.volume.preprocess.SamplerOptions;
 public final class RetuneJob {
     /** Inputs of one run; {@code backbone} null = promptseg.retune.backbone, {@code runId} null = generated. */
     public record Options(String collection, String store, List<String> centers, String backbone, boolean dryRun, String work, String runId,
-                          long seed) {}
+                          long seed, boolean retryRejected) {}
 
     static final String PATCHES = "patches";
     static final String EVALUATION = "evaluation";
@@ -95,7 +95,8 @@ public final class RetuneJob {
         CenterLocks locks = new CenterLocks(store, store.options().staleLockAge(), ctx.progress(), clock);
         List<CenterPlan> plan = new ArrayList<>();
         for (String c : centers) {
-            CenterPlan p = WorkDetector.plan(data.get(c), Production.read(store, c), backbone.id(), settings.otherBackbone());
+            CenterPlan p = WorkDetector.plan(data.get(c), AliasState.production(store, c), AliasState.read(store, c, AliasState.REJECTED), backbone.id(),
+                    settings.otherBackbone(), o.retryRejected());
             if (p.hasWork()) {
                 p = p.withLock(locks.holder(c).orElse(null));
             }
@@ -104,7 +105,7 @@ public final class RetuneJob {
         }
         if (o.dryRun() || plan.stream().noneMatch(CenterPlan::hasWork)) {
             ctx.progress().say(o.dryRun() ? "dry run: nothing written" : "nothing to do");
-            return new RetuneResult(RetuneResult.FORMAT_VERSION, o.dryRun() ? null : runId, null, store.root(), collection.manifestPath().toString(),
+            return new RetuneResult(RetuneResult.FORMAT_VERSION, null, null, store.root(), collection.manifestPath().toString(),
                     backbone.id(), o.dryRun(), settings, plan, List.of(), RetuneResult.exitCode(o.dryRun(), plan, List.of()), scanSeconds,
                     (System.nanoTime() - t0) / 1e9, startedAt);
         }
@@ -226,8 +227,9 @@ public final class RetuneJob {
             Path patches = new Path(dir, PATCHES);
             try (StoreLock held = lock.get()) {
                 // under the lock, read production again: another run may have done the work while we scanned
-                Production production = Production.read(store, c);
-                CenterPlan plan = WorkDetector.plan(data.get(c), production, backbone.id(), settings.otherBackbone());
+                AliasState production = AliasState.production(store, c);
+                CenterPlan plan = WorkDetector.plan(data.get(c), production, AliasState.read(store, c, AliasState.REJECTED), backbone.id(),
+                        settings.otherBackbone(), o.retryRejected());
                 p.plan = plan;
                 if (!plan.hasWork()) {
                     return p.outcome(CenterOutcome.Result.UP_TO_DATE, plan, "nothing left to do under the lock (another run promoted meanwhile): "
@@ -242,11 +244,11 @@ public final class RetuneJob {
                 p.time("shard", t);
 
                 List<String> others = collection.centerIds().stream().filter(x -> !x.equals(c) && testCases.get(x) > 0).toList();
-                Map<String, Production> before = snapshot(others);
+                Map<String, AliasState> before = snapshot(others);
                 EvaluationReport evalBefore = null;
                 if (!others.isEmpty()) {
                     t = System.nanoTime();
-                    evalBefore = evaluate(others, List.of(Production.ALIAS), new Path(dir, EVALUATION_BEFORE), List.of());
+                    evalBefore = evaluate(others, List.of(AliasState.PRODUCTION), new Path(dir, EVALUATION_BEFORE), List.of());
                     p.evaluationBefore = c + "/" + EVALUATION_BEFORE;
                     p.time("evaluate-before", t);
                 }
@@ -260,14 +262,15 @@ public final class RetuneJob {
 
                 t = System.nanoTime();
                 List<String> all = collection.centerIds().stream().filter(x -> testCases.get(x) > 0).toList();
-                EvaluationReport evalAfter = evaluate(all, List.of(Production.ALIAS, "candidate"), new Path(dir, EVALUATION), List.of(p.tuneRun));
+                EvaluationReport evalAfter = evaluate(all, List.of(AliasState.PRODUCTION, AliasState.CANDIDATE), new Path(dir, EVALUATION), List.of(p.tuneRun));
                 p.evaluation = c + "/" + EVALUATION;
                 p.time("evaluate-after", t);
-                Map<String, Production> after = snapshot(others);
+                Map<String, AliasState> after = snapshot(others);
 
                 Gate.Decision decision = Gate.decide(gateInputs(c, plan, production, p.candidate, evalBefore, evalAfter, others, before, after));
                 p.gate = decision;
                 if (!decision.promote()) {
+                    markRejected(c, p.candidate);
                     return p.outcome(CenterOutcome.Result.REJECTED, plan, "candidate " + p.candidate + " kept as candidate, production "
                             + (production.exists() ? production.version() : "none") + " unchanged: " + decision.summary());
                 }
@@ -276,9 +279,9 @@ public final class RetuneJob {
                             + " promptseg.store.stale-lock-age?); candidate " + p.candidate + " kept as candidate, not promoted");
                 }
                 try {
-                    store.promote(c, Production.ALIAS, p.candidate, production.aliasEntry());
+                    store.promote(c, AliasState.PRODUCTION, p.candidate, production.aliasEntry());
                 } catch (AliasConflictException e) {
-                    Production now = Production.read(store, c);
+                    AliasState now = AliasState.production(store, c);
                     return p.outcome(CenterOutcome.Result.CONFLICT, plan, "the gate passed, but production of " + c + " was changed by another"
                             + " process during the run (from " + production.describe() + " to " + now.describe() + "); candidate " + p.candidate
                             + " kept as candidate");
@@ -294,10 +297,20 @@ public final class RetuneJob {
             }
         }
 
-        private Map<String, Production> snapshot(List<String> centers) throws IOException {
-            Map<String, Production> out = new TreeMap<>();
+        /** Points the center's {@code rejected} alias at the refused candidate, so that later runs do not tune the same data again. */
+        private void markRejected(String c, String candidate) {
+            try {
+                store.promote(c, AliasState.REJECTED, candidate);
+            } catch (IOException | RuntimeException e) {
+                ctx.progress().say("WARNING: could not point the " + AliasState.REJECTED + " alias of " + c + " at " + candidate + " (" + message(e)
+                        + "); the next run will tune the same data again");
+            }
+        }
+
+        private Map<String, AliasState> snapshot(List<String> centers) throws IOException {
+            Map<String, AliasState> out = new TreeMap<>();
             for (String c : centers) {
-                out.put(c, Production.read(store, c));
+                out.put(c, AliasState.production(store, c));
             }
             return out;
         }
@@ -307,11 +320,11 @@ public final class RetuneJob {
                     report.toString(), settings.reportImages(), null, runs, false));
         }
 
-        private Gate.Inputs gateInputs(String c, CenterPlan plan, Production production, String candidate, EvaluationReport before,
-                                       EvaluationReport after, List<String> others, Map<String, Production> snapBefore,
-                                       Map<String, Production> snapAfter) {
+        private Gate.Inputs gateInputs(String c, CenterPlan plan, AliasState production, String candidate, EvaluationReport before,
+                                       EvaluationReport after, List<String> others, Map<String, AliasState> snapBefore,
+                                       Map<String, AliasState> snapAfter) {
             String candidateVariant = after.variants().stream()
-                    .filter(v -> Variant.PROMPT.equals(v.kind()) && c.equals(v.owner()) && v.aliases().contains("candidate")).map(EvaluationReport.VariantInfo::name)
+                    .filter(v -> Variant.PROMPT.equals(v.kind()) && c.equals(v.owner()) && v.aliases().contains(AliasState.CANDIDATE)).map(EvaluationReport.VariantInfo::name)
                     .findFirst().orElse(null);
             String expected = "prompts-" + c + "-" + candidate;
             if (!expected.equals(candidateVariant)) {
@@ -352,7 +365,7 @@ public final class RetuneJob {
             CenterOutcome outcome(CenterOutcome.Result result, CenterPlan p, String message) {
                 String production;
                 try {
-                    production = Production.read(store, center).version();
+                    production = AliasState.production(store, center).version();
                 } catch (IOException | RuntimeException e) {
                     production = null;
                 }

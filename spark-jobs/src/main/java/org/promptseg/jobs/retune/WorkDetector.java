@@ -12,6 +12,10 @@ import org.promptseg.store.DataProvenance;
  * Decides, for one center, whether there is work: the center's labelled train cases and their content hashes now,
  * against the training provenance of its production prompts. Pure: everything it needs is handed in.
  *
+ * <p>A center with work whose last refused candidate (alias {@code rejected}) was tuned on exactly the current cases, on
+ * this backbone, is not tuned again: the same data, seed and start would give the same candidate and the same refusal,
+ * every scheduled run. It waits for new data, or for {@code --retry-rejected}.
+ *
  * <p>Tune and pretrain record a version's train cases as {@code <published id>:<16 hex of the content SHA-256>} with a
  * SHA-256 over the sorted list; the lists are compared by that hash (which works whether or not the ids themselves were
  * recorded), and the ids, when present, say how many cases were added, removed or changed. A case that moved from train
@@ -20,7 +24,29 @@ import org.promptseg.store.DataProvenance;
 public final class WorkDetector {
     private WorkDetector() {}
 
-    public static CenterPlan plan(CenterData data, Production production, String backboneId, RetuneSettings.OtherBackbone policy) {
+    /**
+     * @param production    the center's production alias now
+     * @param rejected      the center's {@code rejected} alias now: the last candidate the gate refused
+     * @param retryRejected tune again even if the last refused candidate was made from exactly the current data
+     */
+    public static CenterPlan plan(CenterData data, AliasState production, AliasState rejected, String backboneId, RetuneSettings.OtherBackbone policy,
+                                  boolean retryRejected) {
+        CenterPlan p = plan(data, production, backboneId, policy);
+        if (p.hasWork() && !retryRejected && rejected.exists() && backboneId.equals(rejected.backboneSha256())
+                && sameCases(rejected.provenance(), data.provenanceIds())) {
+            return new CenterPlan(p.center(), Status.REJECTED_BEFORE, "candidate " + rejected.version() + ", tuned on exactly these " + p.trainCases()
+                    + " train case(s), was refused by the gate; waiting for new data (--retry-rejected tunes again)", production, p.trainCases(),
+                    p.testCases(), p.added(), p.removed(), p.changed(), null, null);
+        }
+        return p;
+    }
+
+    /** Whether a version's recorded training cases are exactly {@code now} (provenance-form ids). */
+    static boolean sameCases(DataProvenance recorded, List<String> now) {
+        return recorded != null && DataProvenance.of("", now, false).caseIdsSha256().equals(recorded.caseIdsSha256());
+    }
+
+    static CenterPlan plan(CenterData data, AliasState production, String backboneId, RetuneSettings.OtherBackbone policy) {
         String c = data.center();
         int train = data.trainCases().size();
         int test = data.testCases();
@@ -51,7 +77,7 @@ public final class WorkDetector {
                     + " train case(s)", -1, -1, -1, init);
         }
         List<String> now = data.provenanceIds();
-        if (DataProvenance.of("", now, false).caseIdsSha256().equals(recorded.caseIdsSha256())) {
+        if (sameCases(recorded, now)) {
             return plan(data, production, Status.UP_TO_DATE, "production " + production.version() + " was tuned on exactly these " + train
                     + " train case(s)", 0, 0, 0, null);
         }
@@ -93,7 +119,7 @@ public final class WorkDetector {
         return out;
     }
 
-    private static CenterPlan plan(CenterData data, Production production, Status status, String reason, int added, int removed, int changed,
+    private static CenterPlan plan(CenterData data, AliasState production, Status status, String reason, int added, int removed, int changed,
                                    String init) {
         return new CenterPlan(data.center(), status, reason, production, data.trainCases().size(), data.testCases(), added, removed, changed, init,
                 null);
