@@ -265,7 +265,7 @@ final class StoreVerifier {
             RunCheckpoints run = new RunCheckpoints(ctx, runId);
             for (FileStatus sub : fs.list(st.getPath())) {
                 if (!sub.isDirectory() || !sub.getPath().getName().equals(StoreLayout.ROUNDS)) {
-                    extra(sub);
+                    // beside rounds/, a run folder holds what its job writes there (retune: reports, retune.json): the job's own, not checked
                     continue;
                 }
                 for (FileStatus round : fs.list(sub.getPath())) {

@@ -46,11 +46,11 @@ public record RetuneResult(@JsonProperty("format_version") int formatVersion, @J
 
     public String toText() {
         StringBuilder b = new StringBuilder();
-        b.append(dryRun ? "retune plan (dry run, nothing written)" : "retune " + (runId == null ? "" : "run " + runId)).append(" on backbone ")
+        b.append(dryRun ? "retune plan (dry run, nothing written)" : runId == null ? "retune" : "retune run " + runId).append(" on backbone ")
                 .append(backbone, 0, Math.min(12, backbone.length())).append(String.format(Locale.ROOT, " (scan %.1f s, total %.1f s)%n", scanSeconds, seconds));
         plan.forEach(p -> b.append("  ").append(p.toText()).append('\n'));
         if (!dryRun && nothingToDo()) {
-            b.append("nothing to do: every center's production prompts were tuned on its current labelled cases (or the center cannot be tuned, see above)\n");
+            b.append("nothing to do: no center has new or changed labelled cases it can be tuned on (see above); nothing was written\n");
         }
         if (!outcomes.isEmpty()) {
             b.append("results:\n");
