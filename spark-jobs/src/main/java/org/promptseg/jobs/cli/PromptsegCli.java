@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
         description = "Adapt a frozen 3D CT segmentation network to new centers by tuning small prompt tensors, on Apache Spark.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {DoctorCommand.class, SynthCommand.class, VolumeCommand.class, DatasetCommand.class, ShardCommand.class, PretrainCommand.class, SelectCommand.class,
-            TuneCommand.class, EvaluateCommand.class, PredictCommand.class, RetuneCommand.class, ModelCommand.class, DemoCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+            TuneCommand.class, EvaluateCommand.class, PredictCommand.class, RetuneCommand.class, ModelCommand.class, DemoCommand.class, BenchCommand.class, StoreCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class PromptsegCli implements Runnable {
 
     @Option(names = "--conf", scope = ScopeType.INHERIT, paramLabel = "FILE",

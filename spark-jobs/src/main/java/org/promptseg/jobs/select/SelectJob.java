@@ -25,6 +25,7 @@ import org.promptseg.jobs.train.BackboneInfo;
 import org.promptseg.jobs.train.ModelGroups;
 import org.promptseg.jobs.train.RunIds;
 import org.promptseg.store.PromptStore;
+import org.promptseg.volume.LocalFiles;
 import org.promptseg.volume.dataset.CaseRef;
 import org.promptseg.volume.dataset.CaseSplit;
 import org.promptseg.volume.dataset.CenterCollection;
@@ -162,8 +163,9 @@ public final class SelectJob {
                     s.reason(), Integer.toString(s.round()))));
         }
         r = withSeconds(r, (System.nanoTime() - t0) / 1e9);
-        HadoopFiles.writeStringAtomically(csv, ctx.hadoop(), o.overwrite(), table.toString());
-        HadoopFiles.writeStringAtomically(json, ctx.hadoop(), o.overwrite(), Json.pretty(r));
+        org.apache.hadoop.conf.Configuration conf = LocalFiles.withoutChecksums(ctx.hadoop());
+        HadoopFiles.writeStringAtomically(csv, conf, o.overwrite(), table.toString());
+        HadoopFiles.writeStringAtomically(json, conf, o.overwrite(), Json.pretty(r));
         return r;
     }
 

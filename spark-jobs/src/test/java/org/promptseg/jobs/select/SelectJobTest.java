@@ -98,6 +98,7 @@ class SelectJobTest {
         StringBuilder b = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
+                assertThat(f.getFileName().toString()).isIn("selection.json", "selection.csv");
                 b.append(Files.readString(f));
             }
         }
