@@ -43,6 +43,11 @@ final class RetuneFixtures {
      * collection, normalisation, spacing, prompt kinds) over a model zip that is not a model. Its id derives from {@code seed}.
      */
     static String fakeBackbone(PromptStore store, long seed) throws IOException {
+        return fakeBackbone(store, seed, SyntheticCollection.CLASSES);
+    }
+
+    /** The same, segmenting {@code classes}. */
+    static String fakeBackbone(PromptStore store, long seed, List<String> classes) throws IOException {
         String id = Hashing.sha256Hex("fake backbone " + seed);
         ObjectNode norm = JsonNodeFactory.instance.objectNode();
         norm.set("normalization", Json.mapper().valueToTree(Normalization.window(-200, 300)));
@@ -50,7 +55,7 @@ final class RetuneFixtures {
         spacing.add(8.0).add(8.0).add(8.0);
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.putArray("prompt_kinds").add("input");
-        store.putBackbone(id, new ByteArrayInputStream(new byte[] {1, 2, 3}), new BackboneDescription("tiny", SyntheticCollection.CLASSES,
+        store.putBackbone(id, new ByteArrayInputStream(new byte[] {1, 2, 3}), new BackboneDescription("tiny", classes,
                 List.of(16, 16, 16), 1000, norm, JsonNodeFactory.instance.objectNode(), details), null);
         return id;
     }

@@ -204,12 +204,10 @@ class RetuneJobTest {
     @Test
     @DisplayName("a backbone for other classes is refused before any work, naming both class lists")
     void otherClasses() throws IOException {
-        Path copy = dir.resolve("coll");
-        copyTree(Path.of(java.net.URI.create(collection)).getParent(), copy);
-        Path manifest = copy.resolve("centers.json");
-        Files.writeString(manifest, Files.readString(manifest).replace("\"liver\"", "\"hepar\""));
-        assertThatThrownBy(() -> run(copy.toString(), true)).isInstanceOf(PromptsegException.class).hasMessageContaining("liver")
-                .hasMessageContaining("hepar").hasMessageContaining(backbone);
+        String other = RetuneFixtures.fakeBackbone(store, 2, List.of("background", "liver", "spleen"));
+        assertThatThrownBy(() -> new RetuneJob(ctx).run(new RetuneJob.Options(collection, store.root(), List.of(), other, true, null, null, 42, false)))
+                .isInstanceOf(PromptsegException.class).hasMessageContaining(other).hasMessageContaining("[background, liver, spleen]")
+                .hasMessageContaining("kidney_left");
     }
 
     @Test
