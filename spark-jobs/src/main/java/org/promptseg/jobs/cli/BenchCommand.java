@@ -66,7 +66,12 @@ public final class BenchCommand implements Callable<Integer> {
             java.nio.file.Path dir = Files.createTempDirectory("promptseg-bench-io");
             Configuration conf = new Configuration();
             Path file = NiftiReadBenchmark.writeSample(Uris.toPath(dir.toString()), conf, 256);
-            NiftiReadBenchmark.Result io = NiftiReadBenchmark.run(file, conf, VolumeOptions.fromConfig(config), Math.max(3, reps));
+            NiftiReadBenchmark.Result io;
+            try {
+                io = NiftiReadBenchmark.run(file, conf, VolumeOptions.fromConfig(config), Math.max(3, reps));
+            } finally {
+                org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile());
+            }
             o.println(io.toText());
             figures.put("nifti_read", Json.mapper().readTree(io.toJson()));
         }
