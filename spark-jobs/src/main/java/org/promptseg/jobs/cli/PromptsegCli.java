@@ -7,6 +7,7 @@ import java.util.List;
 import org.promptseg.common.PromptsegException;
 import org.promptseg.jobs.config.ConfigurationException;
 import org.promptseg.jobs.config.PromptsegConfig;
+import org.promptseg.model.ModelConfigException;
 import org.promptseg.store.InvalidStoreArgumentException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,7 +124,8 @@ public final class PromptsegCli implements Runnable {
         PrintWriter err = cl.getErr();
         boolean verbose = root(cl.getCommandSpec()).verbose;
         int code;
-        if (e instanceof ConfigurationException || e instanceof UsageException || e instanceof InvalidStoreArgumentException) {
+        if (e instanceof ConfigurationException || e instanceof UsageException || e instanceof InvalidStoreArgumentException
+                || e instanceof ModelConfigException m && m.field().startsWith("promptseg.")) {
             err.println("promptseg: " + e.getMessage());
             code = ExitCodes.USAGE;
         } else if (e instanceof PromptsegException) {
