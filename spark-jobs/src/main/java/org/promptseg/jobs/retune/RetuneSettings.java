@@ -1,5 +1,6 @@
 package org.promptseg.jobs.retune;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
 import java.util.Locale;
 import org.promptseg.jobs.config.ConfigurationException;
@@ -16,8 +17,10 @@ import org.promptseg.jobs.config.ConfigurationException;
  * @param keepPatches      keep the run's patches after it ends
  * @param reportImages     overlay images in the run's evaluation reports
  */
-public record RetuneSettings(String backbone, double minGainPp, double maxOtherChangePp, OtherBackbone otherBackbone, int rounds, int patchesPerCase,
-                             boolean keepPatches, boolean reportImages) {
+public record RetuneSettings(@JsonProperty("backbone") String backbone, @JsonProperty("min_gain_pp") double minGainPp,
+                             @JsonProperty("max_other_change_pp") double maxOtherChangePp, @JsonProperty("other_backbone") OtherBackbone otherBackbone,
+                             @JsonProperty("rounds") int rounds, @JsonProperty("patches_per_case") int patchesPerCase,
+                             @JsonProperty("keep_patches") boolean keepPatches, @JsonProperty("report_images") boolean reportImages) {
     private static final String PREFIX = "promptseg.retune.";
 
     /** Policy for centers whose production prompts were tuned on another backbone. */
