@@ -44,13 +44,25 @@ public record JobContext(Config config, SparkSession spark, Progress progress) {
         }
     }
 
-    /** Data partitions per center: configured, or Spark's default parallelism (in task slots) shared by the centers. */
+    /**
+     * Data partitions per center: configured, or the smallest count that keeps every task slot busy in every
+     * wave of a round (centers × partitions a multiple of the slots), so no slot idles while the last task of
+     * a round runs.
+     */
     public int partitionsPerCenter(int centers) {
         int configured = config.getInt("promptseg.train.partitions-per-center");
         if (configured > 0) {
             return configured;
         }
-        int slots = Math.max(1, jsc().defaultParallelism() / threadsPerTask());
-        return Math.max(1, slots / Math.max(1, centers));
+        return fillSlots(Math.max(1, jsc().defaultParallelism() / threadsPerTask()), Math.max(1, centers));
+    }
+
+    static int fillSlots(int slots, int centers) {
+        for (int p = Math.max(1, (slots + centers - 1) / centers); p <= slots; p++) {
+            if ((long) centers * p % slots == 0) {
+                return p;
+            }
+        }
+        return Math.max(1, (slots + centers - 1) / centers);
     }
 }

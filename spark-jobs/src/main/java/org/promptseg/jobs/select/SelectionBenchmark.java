@@ -87,9 +87,9 @@ public final class SelectionBenchmark implements Callable<Integer> {
     int randomSeeds;
     @Option(names = "--pretrain-rounds", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
     int pretrainRounds;
-    @Option(names = "--tune-rounds", defaultValue = "8", description = "Rounds of the prompt tuning on each chosen set. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tune-rounds", defaultValue = "6", description = "Rounds of the prompt tuning on each chosen set. Default: ${DEFAULT-VALUE}.")
     int tuneRounds;
-    @Option(names = "--tune-local-steps", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tune-local-steps", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
     int tuneLocalSteps;
     @Option(names = "--patches-per-case", defaultValue = "16", description = "Patches sampled per chosen case for tuning. Default: ${DEFAULT-VALUE}.")
     int patchesPerCase;
@@ -101,10 +101,11 @@ public final class SelectionBenchmark implements Callable<Integer> {
     List<String> sets = new ArrayList<>();
 
     /** The benchmark's configuration defaults: a small network that trains in minutes on 2 cores. */
-    static final List<String> DEFAULTS = List.of("promptseg.spark.master=local[2]", "promptseg.model.presets.tiny.channels=[4,8,16,32]",
+    static final List<String> DEFAULTS = List.of("promptseg.spark.master=local[2]", "promptseg.model.presets.tiny.channels=[8,16,32,64]",
             "promptseg.prompt.kinds=[input,deep]", "promptseg.prompt.deep.stages=1", "promptseg.native.max-bytes=3g",
-            "promptseg.native.max-physical-bytes=8g", "promptseg.rounds.validate-every=0", "promptseg.select.include-labels-tr=false",
-            "promptseg.pretrain.local-steps=6", "promptseg.cli.progress=true");
+            "promptseg.native.max-physical-bytes=8g", "promptseg.rounds.validate-every=5", "promptseg.optim.learning-rate-full=3e-3",
+            "promptseg.pretrain.local-steps=20", "promptseg.select.include-labels-tr=false", "promptseg.select.ensemble.rounds=4",
+            "promptseg.select.ensemble.local-steps=5", "promptseg.cli.progress=true");
 
     /** One chosen set and how the tuned prompts did on the held-out cases. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
