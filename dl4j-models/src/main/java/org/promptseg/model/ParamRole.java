@@ -10,7 +10,8 @@ public enum ParamRole {
     PROMPT,
     /**
      * Per-center switches that are not learned, such as which classes' prompt tokens are active. Never
-     * trained, not part of the backbone id; set through {@link PromptableUNet#setActiveClasses}.
+     * trained (their gradient is reported as zero), not part of the backbone id; set through
+     * {@link PromptableUNet#setActiveClasses}.
      */
     STATE
 }

@@ -16,9 +16,11 @@ import org.promptseg.model.ModelConfigException;
 import org.promptseg.model.ParamRole;
 
 /**
- * Base of promptseg's custom layers: a SameDiff layer on NDHWC volumes [N, D, H, W, C] whose output has
- * the input's shape. Subclasses say which role each of their parameters plays, so the model can tell
- * backbone from prompt parameters inside one layer.
+ * Base of promptseg's custom layers: a SameDiff layer configuration on NDHWC volumes [N, D, H, W, C] whose
+ * output has the input's shape. Subclasses say which role each of their parameters plays, so the model can
+ * tell backbone from prompt parameters inside one layer. The parameters are always declared and initialised
+ * the SameDiff way ({@code defineParameters}, {@code initializeParameters}); the computation is either a
+ * SameDiff graph ({@code defineLayer}) or a hand-written runtime ({@link #createRuntime}).
  *
  * <p>Layers need a no-arg constructor and {@code @JsonProperty} fields (ND4J's shaded Jackson): DL4J
  * rebuilds them from the JSON configuration stored in model zips.
@@ -55,7 +57,7 @@ public abstract class VolumeLayer extends SameDiffLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        HalvingGradientSameDiffLayer layer = new HalvingGradientSameDiffLayer(conf, networkDataType);
+        Layer layer = createRuntime(conf, networkDataType);
         layer.setIndex(layerIndex);
         layer.setParamsViewArray(layerParamsView);
         Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
@@ -63,6 +65,15 @@ public abstract class VolumeLayer extends SameDiffLayer {
         layer.setConf(conf);
         layer.setListeners(listeners);
         return layer;
+    }
+
+    /**
+     * The object that computes this layer inside a network. The default is DL4J's SameDiff runtime (with its
+     * doubled gradient corrected); a layer with a hand-written forward and backward pass returns its own. The
+     * parameters are declared and initialised by this configuration either way.
+     */
+    protected Layer createRuntime(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new HalvingGradientSameDiffLayer(conf, networkDataType);
     }
 
     @Override
