@@ -34,7 +34,8 @@ import org.promptseg.model.train.Trainer;
  * {@code promptseg bench model}: what one training step and one forward pass cost, measured in one run.
  *
  * <p>Reports the training step time in full and in prompt mode (median of repetitions), the optimizer
- * state each mode holds, the forward time per window, the convolution FLOP rate achieved by the full
+ * state each mode holds, the forward time per window of the plain and of the prompted network (and the
+ * prompted/plain ratios, on wall and on process CPU time), the convolution FLOP rate achieved by the full
  * training step against a sgemm peak measured in the same JVM, and — when a Python with torch is found —
  * the same plain network timed in PyTorch, with the ratio. Performance is measured here, never asserted
  * in tests.
@@ -49,20 +50,26 @@ public final class ModelBenchmark {
 
     /**
      * @param trainFullMs         median training step, every weight trainable (plain network, no prompts)
+     * @param trainFullCpuMs      mean process CPU time of that step
      * @param trainPromptMs       median training step in prompt mode (network with the spec's prompt kinds)
+     * @param trainPromptCpuMs    mean process CPU time of that step
      * @param trainFullPromptedMs median training step in full mode on the prompted network
      * @param optimizerBytesFull  optimizer state of full mode (prompted network)
      * @param optimizerBytesPrompt optimizer state of prompt mode
      * @param forwardMsPerWindow  inference time per window (plain network, batch as configured)
+     * @param forwardCpuMsPerWindow mean process CPU time of that inference, per window
+     * @param forwardPromptedMsPerWindow inference time per window of the prompted network
+     * @param forwardPromptedCpuMsPerWindow mean process CPU time of that inference, per window
      * @param convGflopsPerStep   convolution FLOPs of one full training step of the plain network, in GFLOP
      * @param convGflops          achieved convolution GFLOP/s in that step
      * @param sgemmPeakGflops     measured sgemm GFLOP/s (2048², same JVM and threads)
      * @param pytorch             PyTorch figures, or null with {@code pytorchSkipped} saying why
      */
     public record Result(String preset, List<Integer> patch, int batch, int threads, Set<PromptKind> kinds,
-                         double trainFullMs, double trainFullCpuMs, double trainPromptMs, double trainFullPromptedMs,
-                         long optimizerBytesFull, long optimizerBytesPrompt, double forwardMsPerWindow,
-                         double convGflopsPerStep, double convGflops, double sgemmPeakGflops,
+                         double trainFullMs, double trainFullCpuMs, double trainPromptMs, double trainPromptCpuMs,
+                         double trainFullPromptedMs, long optimizerBytesFull, long optimizerBytesPrompt,
+                         double forwardMsPerWindow, double forwardCpuMsPerWindow, double forwardPromptedMsPerWindow,
+                         double forwardPromptedCpuMsPerWindow, double convGflopsPerStep, double convGflops, double sgemmPeakGflops,
                          PyTorch pytorch, String pytorchSkipped) {
         public Double trainRatioVsPytorch() {
             return pytorch == null ? null : trainFullMs / pytorch.trainStepMs();
@@ -77,6 +84,26 @@ public final class ModelBenchmark {
             return pytorch == null ? null : forwardMsPerWindow * batch / pytorch.forwardMs();
         }
 
+        /** Prompt-mode training step of the prompted network over the plain network's full step (wall time). */
+        public double promptTrainRatio() {
+            return trainPromptMs / trainFullMs;
+        }
+
+        /** The same on process CPU time. */
+        public double promptTrainCpuRatio() {
+            return trainPromptCpuMs / trainFullCpuMs;
+        }
+
+        /** Inference of the prompted network over the plain network's (wall time). */
+        public double promptForwardRatio() {
+            return forwardPromptedMsPerWindow / forwardMsPerWindow;
+        }
+
+        /** The same on process CPU time. */
+        public double promptForwardCpuRatio() {
+            return forwardPromptedCpuMsPerWindow / forwardCpuMsPerWindow;
+        }
+
         public String toText() {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "model bench: preset %s, patch %s, batch %d, %d threads, prompts %s%n",
@@ -86,7 +113,11 @@ public final class ModelBenchmark {
                     trainFullPromptedMs, optimizerBytesFull));
             b.append(String.format(Locale.ROOT, "  train step prompt mode         %9.1f ms   optimizer state %,d bytes (%.2f %% of full)%n",
                     trainPromptMs, optimizerBytesPrompt, 100.0 * optimizerBytesPrompt / optimizerBytesFull));
-            b.append(String.format(Locale.ROOT, "  forward per window             %9.1f ms%n", forwardMsPerWindow));
+            b.append(String.format(Locale.ROOT, "  forward per window (plain)     %9.1f ms   (%.1f ms process CPU)%n", forwardMsPerWindow, forwardCpuMsPerWindow));
+            b.append(String.format(Locale.ROOT, "  forward per window (prompts)   %9.1f ms   (%.1f ms process CPU)%n", forwardPromptedMsPerWindow,
+                    forwardPromptedCpuMsPerWindow));
+            b.append(String.format(Locale.ROOT, "  prompted / plain: train (prompt mode) %.2fx (CPU %.2fx), forward %.2fx (CPU %.2fx)%n",
+                    promptTrainRatio(), promptTrainCpuRatio(), promptForwardRatio(), promptForwardCpuRatio()));
             b.append(String.format(Locale.ROOT, "  conv3d in train step: %.2f GFLOP, %.1f GFLOP/s = %.0f %% of sgemm peak %.1f GFLOP/s%n",
                     convGflopsPerStep, convGflops, 100 * convGflops / sgemmPeakGflops, sgemmPeakGflops));
             if (pytorch != null) {
@@ -128,18 +159,29 @@ public final class ModelBenchmark {
         List<Double> full = new ArrayList<>();
         List<Double> fullCpu = new ArrayList<>();
         List<Double> promptTimes = new ArrayList<>();
+        List<Double> promptCpu = new ArrayList<>();
         List<Double> fullPrompted = new ArrayList<>();
         List<Double> forward = new ArrayList<>();
+        List<Double> forwardCpu = new ArrayList<>();
+        List<Double> forwardPrompted = new ArrayList<>();
+        List<Double> forwardPromptedCpu = new ArrayList<>();
         for (int r = 0; r < o.warmup() + o.reps(); r++) {
             boolean keep = r >= o.warmup();
             long cpu = processCpuNanos();
             add(keep, full, time(() -> plainFull.step(batch)));
             add(keep, fullCpu, (processCpuNanos() - cpu) / 1e6);
             if (prompt != null) {
+                cpu = processCpuNanos();
                 add(keep, promptTimes, time(() -> prompt.step(batch)));
+                add(keep, promptCpu, (processCpuNanos() - cpu) / 1e6);
             }
             add(keep, fullPrompted, time(() -> promptedFull.step(batch)));
+            cpu = processCpuNanos();
             add(keep, forward, time(() -> plainNet.predictProbabilities(batch.images())));
+            add(keep, forwardCpu, (processCpuNanos() - cpu) / 1e6);
+            cpu = processCpuNanos();
+            add(keep, forwardPrompted, time(() -> promptNet.predictProbabilities(batch.images())));
+            add(keep, forwardPromptedCpu, (processCpuNanos() - cpu) / 1e6);
         }
         double fullMs = median(full);
         double convFlops = convFlopsPerTrainingStep(plainNet, o.batch());
@@ -156,9 +198,10 @@ public final class ModelBenchmark {
             skipped = "disabled by option";
         }
         return new Result(plain.preset(), plain.patch(), o.batch(), o.threads(), prompted.prompts().kinds(),
-                fullMs, median(fullCpu), prompt == null ? Double.NaN : median(promptTimes), median(fullPrompted),
-                promptedFull.optimizerStateBytes(), prompt == null ? 0 : prompt.optimizerStateBytes(),
-                median(forward) / o.batch(), convFlops / 1e9, convFlops / 1e9 / (fullMs / 1000), sgemm, torch, skipped);
+                fullMs, mean(fullCpu), prompt == null ? Double.NaN : median(promptTimes), prompt == null ? Double.NaN : mean(promptCpu),
+                median(fullPrompted), promptedFull.optimizerStateBytes(), prompt == null ? 0 : prompt.optimizerStateBytes(),
+                median(forward) / o.batch(), mean(forwardCpu) / o.batch(), median(forwardPrompted) / o.batch(),
+                mean(forwardPromptedCpu) / o.batch(), convFlops / 1e9, convFlops / 1e9 / (fullMs / 1000), sgemm, torch, skipped);
     }
 
     /** CPU time of the whole process, native OpenMP threads included. */
@@ -177,6 +220,14 @@ public final class ModelBenchmark {
         long t = System.nanoTime();
         r.run();
         return (System.nanoTime() - t) / 1e6;
+    }
+
+    /**
+     * Mean, for process CPU time: the OS accounts it in scheduler ticks (10 ms here), so single readings are
+     * coarse and only their mean over repetitions is meaningful.
+     */
+    static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     static double median(List<Double> xs) {

@@ -160,7 +160,6 @@ final class WindowPromptAttentionLayer extends HandWrittenVolumeLayer<WindowProm
         INDArray xhat;     // [M, C] layer-normalised voxels, before gain and bias
         INDArray rstd;     // [M, 1] 1/σ per voxel
         INDArray normed;   // [M, C] gain·xhat + bias
-        INDArray wqkv;     // [C, 3C] = [WQ/√dh | WK | WV]
         INDArray qkv;      // [3, heads, B, S, dh]: q (already scaled by 1/√dh), k, v
         INDArray promptK;  // [heads, KT, dh]
         INDArray promptV;  // [heads, KT, dh]
@@ -188,14 +187,13 @@ final class WindowPromptAttentionLayer extends HandWrittenVolumeLayer<WindowProm
         f.normed = temp(m, c).assign(f.xhat)
                 .muliRowVector(getParam(WindowPromptAttention.LN_GAIN)).addiRowVector(getParam(WindowPromptAttention.LN_BIAS));
 
-        // q, k, v in one product; the 1/√dh of the logits is folded into the query weights
-        f.wqkv = temp(c, 3 * c);
-        f.wqkv.get(all(), interval(0, c)).assign(getParam(WindowPromptAttention.WQ)).muli(1.0 / Math.sqrt(dh));
-        f.wqkv.get(all(), interval(c, 2 * c)).assign(getParam(WindowPromptAttention.WK));
-        f.wqkv.get(all(), interval(2 * c, 3 * c)).assign(getParam(WindowPromptAttention.WV));
-        INDArray qkvRows = temp(m, 3 * c);
-        matmul(f.normed, f.wqkv, qkvRows, false, false, 0);
-        f.qkv = temp(3, h, g.b(), s, dh).assign(qkvRows.reshape('c', g.b(), s, 3, h, dh).permute(2, 3, 0, 1, 4));
+        // q, k, v: one product each, straight from the parameters; the 1/√dh of the logits rides on the query
+        // product's scale factor
+        INDArray qkvRows = temp(3, m, c);
+        matmul(f.normed, getParam(WindowPromptAttention.WQ), qkvRows.get(point(0)), false, false, scale(g), 0);
+        matmul(f.normed, getParam(WindowPromptAttention.WK), qkvRows.get(point(1)), false, false, 1, 0);
+        matmul(f.normed, getParam(WindowPromptAttention.WV), qkvRows.get(point(2)), false, false, 1, 0);
+        f.qkv = temp(3, h, g.b(), s, dh).assign(qkvRows.reshape('c', 3, g.b(), s, h, dh).permute(0, 3, 1, 2, 4));
 
         // prompt keys and values, shared by every window
         INDArray tokens = getParam(WindowPromptAttention.TOKENS);
@@ -297,7 +295,17 @@ final class WindowPromptAttentionLayer extends HandWrittenVolumeLayer<WindowProm
      * libnd4j's own batched loop either way.
      */
     private static void matmul(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta) {
-        Nd4j.exec(new Mmul(a, b, c, 1.0, beta, new MMulTranspose(transposeA, transposeB, false)));
+        matmul(a, b, c, transposeA, transposeB, 1, beta);
+    }
+
+    /** {@code c = alpha·op(a)·op(b) + beta·c}. */
+    private static void matmul(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
+        Nd4j.exec(new Mmul(a, b, c, alpha, beta, new MMulTranspose(transposeA, transposeB, false)));
+    }
+
+    /** 1/√dh, the scale of the attention logits. */
+    private static double scale(Geometry g) {
+        return 1.0 / Math.sqrt(g.dh());
     }
 
     // ------------------------------------------------------------------ layer API
@@ -362,22 +370,25 @@ final class WindowPromptAttentionLayer extends HandWrittenVolumeLayer<WindowProm
         gradientView(WindowPromptAttention.ACTIVE).assign(0);
 
         // projections: q, k, v of the voxels and k, v of the prompt tokens
-        INDArray dqkvRows = temp(g.b(), s, 3, h, dh).assign(dqkv.permute(2, 3, 0, 1, 4)).reshape('c', m, 3 * c);
-        INDArray dWqkv = temp(c, 3 * c);
-        matmul(f.normed, dqkvRows, dWqkv, true, false, 0);
+        INDArray dqkvRows = temp(3, g.b(), s, h, dh).assign(dqkv.permute(0, 2, 3, 1, 4)).reshape('c', 3, m, c);
+        INDArray dqRows = dqkvRows.get(point(0));
+        INDArray dkRows = dqkvRows.get(point(1));
+        INDArray dvRows = dqkvRows.get(point(2));
         INDArray tokens = getParam(WindowPromptAttention.TOKENS);
         INDArray dPk = byToken(dPromptK, kt, c);
         INDArray dPv = byToken(dPromptV, kt, c);
-        gradientView(WindowPromptAttention.WQ).assign(dWqkv.get(all(), interval(0, c))).muli(1.0 / Math.sqrt(dh));
-        INDArray dWk = gradientView(WindowPromptAttention.WK).assign(dWqkv.get(all(), interval(c, 2 * c)));
-        matmul(tokens, dPk, dWk, true, false, 1);
-        INDArray dWv = gradientView(WindowPromptAttention.WV).assign(dWqkv.get(all(), interval(2 * c, 3 * c)));
-        matmul(tokens, dPv, dWv, true, false, 1);
+        matmul(f.normed, dqRows, gradientView(WindowPromptAttention.WQ), true, false, scale(g), 0);
+        matmul(f.normed, dkRows, gradientView(WindowPromptAttention.WK), true, false, 1, 0);
+        matmul(tokens, dPk, gradientView(WindowPromptAttention.WK), true, false, 1, 1);
+        matmul(f.normed, dvRows, gradientView(WindowPromptAttention.WV), true, false, 1, 0);
+        matmul(tokens, dPv, gradientView(WindowPromptAttention.WV), true, false, 1, 1);
         INDArray dTokens = gradientView(WindowPromptAttention.TOKENS);
         matmul(dPk, getParam(WindowPromptAttention.WK), dTokens, false, true, 0);
         matmul(dPv, getParam(WindowPromptAttention.WV), dTokens, false, true, 1);
         INDArray dNormed = temp(m, c);
-        matmul(dqkvRows, f.wqkv, dNormed, false, true, 0);
+        matmul(dqRows, getParam(WindowPromptAttention.WQ), dNormed, false, true, scale(g), 0);
+        matmul(dkRows, getParam(WindowPromptAttention.WK), dNormed, false, true, 1, 1);
+        matmul(dvRows, getParam(WindowPromptAttention.WV), dNormed, false, true, 1, 1);
 
         // layer norm: dx = (dx̂ − mean(dx̂) − x̂ · mean(dx̂ ⊙ x̂)) / σ with dx̂ = gain ⊙ dnormed
         gradientView(WindowPromptAttention.LN_BIAS).assign(dNormed.sum(true, 0));

@@ -36,11 +36,14 @@ class ModelBenchmarkTest {
         assertThat(r.trainFullMs()).isPositive();
         assertThat(r.trainPromptMs()).isPositive();
         assertThat(r.forwardMsPerWindow()).isPositive();
+        assertThat(r.forwardPromptedMsPerWindow()).isPositive();
+        assertThat(r.promptForwardRatio()).isEqualTo(r.forwardPromptedMsPerWindow() / r.forwardMsPerWindow());
+        assertThat(r.promptTrainRatio()).isEqualTo(r.trainPromptMs() / r.trainFullMs());
         assertThat(r.optimizerBytesPrompt()).isPositive().isLessThan(r.optimizerBytesFull());
         assertThat(r.sgemmPeakGflops()).isPositive();
         assertThat(r.pytorch()).isNull();
         assertThat(r.pytorchSkipped()).isEqualTo("disabled by option");
-        assertThat(r.toText()).contains("prompt mode").contains("skipped");
+        assertThat(r.toText()).contains("prompt mode").contains("skipped").contains("prompted / plain");
         assertThat(r.toJson()).contains("\"trainFullMs\"");
     }
 

@@ -36,7 +36,9 @@ import org.promptseg.model.train.Trainer;
  * Side-by-side timing of the prompt layers' implementations in one JVM: the plain tiny UNet, the same network
  * with deep prompts as it runs now, and the same deep-prompt network (same parameters) with the SameDiff
  * reference layers from the tests. Every repetition runs every variant once, in turn, so load changes on a
- * shared machine hit all of them alike; medians of wall time and the mean process CPU time per call.
+ * shared machine hit all of them alike; medians of wall time, the mean process CPU time per call and the
+ * median CPU time of the calling thread (with one native thread the work runs on the calling thread, and that
+ * figure is the one other load on the machine disturbs least).
  *
  * <p>Usage: {@code SideBySideBench <patch> <batch> <threads> <reps> [kinds=deep] [classes=6]}.
  */
@@ -85,17 +87,22 @@ public final class SideBySideBench {
         }
 
         Map<String, List<Double>> wall = new LinkedHashMap<>();
+        Map<String, List<Double>> threadCpu = new LinkedHashMap<>();
         Map<String, Double> cpu = new LinkedHashMap<>();
+        java.lang.management.ThreadMXBean threadBean = java.lang.management.ManagementFactory.getThreadMXBean();
         int warmup = 2;
         for (int r = 0; r < warmup + reps; r++) {
             for (Variant v : variants) {
                 long c0 = processCpuNanos();
+                long tc0 = threadBean.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 v.call().run();
                 double ms = (System.nanoTime() - t0) / 1e6;
+                double threadMs = (threadBean.getCurrentThreadCpuTime() - tc0) / 1e6;
                 double cpuMs = (processCpuNanos() - c0) / 1e6;
                 if (r >= warmup) {
                     wall.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(ms);
+                    threadCpu.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(threadMs);
                     cpu.merge(v.name(), cpuMs / reps, Double::sum);
                 }
             }
@@ -103,8 +110,9 @@ public final class SideBySideBench {
         System.out.printf(Locale.ROOT, "side by side: patch %d³, batch %d, %d thread(s), %d classes, %d reps (+%d warm-up), load %.1f%n",
                 patch, batch, threads, classes, reps, warmup, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (String name : wall.keySet()) {
-            System.out.printf(Locale.ROOT, "  %-40s median %8.1f ms  (min %8.1f)  CPU %8.1f ms%n", name, ModelBenchmark.median(wall.get(name)),
-                    wall.get(name).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN), cpu.get(name));
+            System.out.printf(Locale.ROOT, "  %-40s wall median %8.1f ms (min %8.1f)   process CPU mean %8.1f ms   calling-thread CPU median %8.1f ms%n",
+                    name, ModelBenchmark.median(wall.get(name)), wall.get(name).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    cpu.get(name), ModelBenchmark.median(threadCpu.get(name)));
         }
     }
 
