@@ -95,6 +95,10 @@ public final class SelectionBenchmark implements Callable<Integer> {
     int patchesPerCase;
     @Option(names = "--seed", defaultValue = "42", description = "Seed of selection and tuning. Default: ${DEFAULT-VALUE}.")
     long seed;
+    @Option(names = "--second-scanner", paramLabel = "CENTER:SHARE", description = "A two-scanner target: the target's pool mixes the target's"
+            + " cases with SHARE (e.g. 0.2) of another synthetic center's (same label values), the held-out cases are half and half;"
+            + " e.g. c5:0.2. Default: the target center alone.")
+    String secondScanner;
     @Option(names = "--conf", description = "HOCON configuration file; repeatable.")
     List<String> confs = new ArrayList<>();
     @Option(names = "--set", description = "Configuration override KEY=VALUE; repeatable, after the benchmark's defaults.")
@@ -109,7 +113,8 @@ public final class SelectionBenchmark implements Callable<Integer> {
 
     /** One chosen set and how the tuned prompts did on the held-out cases. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Run(String strategy, int cases, double meanDice, double sdOverCases, double[] perCase, double selectSeconds, double tuneSeconds) {}
+    public record Run(String strategy, int cases, double meanDice, double sdOverCases, double[] perCase, Map<String, Double> groupDice,
+                      List<String> chosenFromGroups, double selectSeconds, double tuneSeconds) {}
 
     /** All runs of one budget. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -137,7 +142,7 @@ public final class SelectionBenchmark implements Callable<Integer> {
         Configuration hadoop = new Configuration();
         FileSystem fs = LocalFiles.fileSystem(root, hadoop);
         if (!fs.exists(new Path(coll, "centers.json"))) {
-            cli("synth", "--out", coll, "--centers", "3", "--cases-per-center", Integer.toString(testCases), "--unlabelled-per-center",
+            cli("synth", "--out", coll, "--centers", Integer.toString(centersNeeded()), "--cases-per-center", Integer.toString(testCases), "--unlabelled-per-center",
                     Integer.toString(pool), "--size", Integer.toString(size), "--seed", Long.toString(collectionSeed));
         }
         if (!fs.exists(new Path(store, "backbones")) || fs.listStatus(new Path(store, "backbones")).length == 0) {
@@ -149,18 +154,93 @@ public final class SelectionBenchmark implements Callable<Integer> {
                     Integer.toString(pretrainRounds), "--seed", Long.toString(seed)));
         }
 
+        String selectFrom = coll;
+        if (secondScanner != null) {
+            selectFrom = mixedCenter(coll, hadoop);
+        }
+
         Config config = PromptsegConfig.load(confs, allSets);
         SparkSettings.NativeMemory mem = SparkSettings.NativeMemory.fromConfig(config);
         System.setProperty("org.bytedeco.javacpp.platform.extension", mem.platformExtension());
         SparkSession spark = SparkSessions.create(SparkSettings.fromConfig(config), "select-bench");
         try {
             JobContext ctx = new JobContext(config, spark, new Progress("select-bench", System.err, config.getBoolean("promptseg.cli.progress")));
-            Report report = run(ctx, coll, store, t0);
+            Report report = run(ctx, selectFrom, store, t0);
             HadoopFiles.writeStringAtomically(new Path(root, "select-bench.json"), hadoop, true, Json.pretty(report));
             System.out.println(table(report));
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    /** Centers the synthetic collection needs: the pretraining centers, the target and the second scanner. */
+    int centersNeeded() {
+        int max = 2;
+        List<String> all = new ArrayList<>(pretrainCenters);
+        all.add(target);
+        if (secondScanner != null) {
+            all.add(secondScanner.split(":")[0]);
+        }
+        for (String c : all) {
+            if (!c.matches("c[0-9]+")) {
+                throw new PromptsegException("benchmark centers are synthetic ones named c<index>, got '" + c + "'");
+            }
+            max = Math.max(max, Integer.parseInt(c.substring(1)));
+        }
+        return max + 1;
+    }
+
+    /**
+     * Builds the two-scanner center "mix" next to the collection: its pool is the target's pool with a share replaced by
+     * the second scanner's pool cases (ids prefixed a_ and b_), its held-out cases half from each; files are copied as
+     * they are (the two centers must use the same label values). Returns the manifest listing it.
+     */
+    private String mixedCenter(String coll, Configuration hadoop) throws IOException {
+        String[] spec = secondScanner.split(":");
+        if (spec.length != 2) {
+            throw new PromptsegException("--second-scanner '" + secondScanner + "': expected CENTER:SHARE, e.g. c5:0.2");
+        }
+        String second = spec[0];
+        double share = Double.parseDouble(spec[1]);
+        Configuration conf = LocalFiles.withoutChecksums(hadoop);
+        CenterCollection source = CenterCollection.open(coll, conf);
+        Dataset a = source.dataset(target);
+        Dataset b = source.dataset(second);
+        if (!a.descriptor().labels().equals(b.descriptor().labels())) {
+            throw new PromptsegException("--second-scanner " + second + " labels " + b.descriptor().labels() + " but " + target + " labels "
+                    + a.descriptor().labels() + ": choose a center with the same label values");
+        }
+        Path manifest = new Path(Uris.toPath(coll), "centers-" + target + "-" + second + ".json");
+        Path root = new Path(Uris.toPath(coll), "mix-" + target + "-" + second);
+        FileSystem fs = LocalFiles.fileSystem(root, conf);
+        if (!fs.exists(manifest)) {
+            fs.delete(root, true);
+            int fromB = (int) Math.round(share * pool);
+            copy(a.unlabelled().subList(0, pool - fromB), "a_", Dataset.IMAGES_TS, Dataset.LABELS_TS, true, root, conf);
+            copy(b.unlabelled().subList(0, fromB), "b_", Dataset.IMAGES_TS, Dataset.LABELS_TS, true, root, conf);
+            int half = testCases / 2;
+            copy(a.labelled().subList(0, testCases - half), "a_", Dataset.IMAGES_TR, Dataset.LABELS_TR, false, root, conf);
+            copy(b.labelled().subList(0, half), "b_", Dataset.IMAGES_TR, Dataset.LABELS_TR, false, root, conf);
+            FileUtil.copy(fs, new Path(a.rootUri(), Dataset.DESCRIPTOR), fs, new Path(root, Dataset.DESCRIPTOR), false, conf);
+            org.promptseg.volume.dataset.CenterManifest m = source.manifest();
+            List<org.promptseg.volume.dataset.CenterManifest.Center> centers = new ArrayList<>(m.centers());
+            centers.add(new org.promptseg.volume.dataset.CenterManifest.Center("mix", root.getName(), 1,
+                    "two scanners: " + target + " and " + second + " (" + fromB + " of " + pool + " pool cases)"));
+            new org.promptseg.volume.dataset.CenterManifest(m.formatVersion(), m.classes(), centers).write(manifest, conf, false);
+        }
+        target = "mix";
+        return manifest.toString();
+    }
+
+    private static void copy(List<CaseRef> cases, String prefix, String imagesDir, String labelsDir, boolean reference, Path root, Configuration conf)
+            throws IOException {
+        for (CaseRef c : cases) {
+            Path img = new Path(c.channels().get(0).uri());
+            FileSystem fs = LocalFiles.fileSystem(img, conf);
+            FileUtil.copy(fs, img, fs, new Path(new Path(root, imagesDir), prefix + img.getName()), false, conf);
+            Path label = new Path(reference ? c.referenceLabelUri() : c.labelUri());
+            FileUtil.copy(fs, label, fs, new Path(new Path(root, labelsDir), prefix + label.getName()), false, conf);
         }
     }
 
@@ -199,7 +279,9 @@ public final class SelectionBenchmark implements Callable<Integer> {
         SelectOptions base = SelectOptions.fromConfig(ctx.config());
 
         ctx.progress().say("bare backbone (generic prompts) on " + held.size() + " held-out cases of " + target);
-        Run bare = eval.score("bare", 0, generic, 0, 0);
+        Run bare = eval.score("bare", 0, null, generic, 0, 0);
+        ctx.progress().say(String.format(Locale.ROOT, "bare: held-out Dice %.4f +- %.4f%s", bare.meanDice(), bare.sdOverCases(),
+                bare.groupDice().isEmpty() ? "" : ", by scanner " + bare.groupDice()));
         Run full = eval.tuneAndScore("full", poolIds, "select-bench/full", 0);
         List<BudgetResult> results = new ArrayList<>();
         for (String b : budgets) {
@@ -326,18 +408,26 @@ public final class SelectionBenchmark implements Callable<Integer> {
             long t = System.nanoTime();
             ParamSet prompts = PromptEnsemble.single(ctx, backbone, generic, work, active, tuneRounds, tuneLocalSteps, patchesPerCase, seed);
             double tuneSeconds = (System.nanoTime() - t) / 1e9;
-            Run r = score(strategy, ids.size(), prompts, selectSeconds, tuneSeconds);
-            ctx.progress().say(String.format(Locale.ROOT, "%s (%d cases): held-out Dice %.4f +- %.4f (tuned in %.0f s)", strategy, ids.size(), r.meanDice(),
-                    r.sdOverCases(), tuneSeconds));
+            Run r = score(strategy, ids.size(), ids, prompts, selectSeconds, tuneSeconds);
+            ctx.progress().say(String.format(Locale.ROOT, "%s (%d cases): held-out Dice %.4f +- %.4f%s (tuned in %.0f s)", strategy, ids.size(), r.meanDice(),
+                    r.sdOverCases(), r.groupDice().isEmpty() ? "" : ", by scanner " + r.groupDice() + ", chosen from " + r.chosenFromGroups(), tuneSeconds));
             return r;
         }
 
-        Run score(String strategy, int cases, ParamSet prompts, double selectSeconds, double tuneSeconds) throws IOException {
+        Run score(String strategy, int cases, List<String> chosen, ParamSet prompts, double selectSeconds, double tuneSeconds) throws IOException {
             HeldOutDice task = new HeldOutDice(CaseInference.of(backbone, ctx.config()), backbone.source(), prompts, ctx.threadsPerTask());
             List<HeldOutDice.CaseDice> dice = new ArrayList<>(ctx.jsc().parallelize(held, held.size()).map(task::score).collect());
             dice.sort(java.util.Comparator.comparing(HeldOutDice.CaseDice::caseId));
             double[] per = dice.stream().mapToDouble(HeldOutDice.CaseDice::mean).toArray();
-            return new Run(strategy, cases, mean(per), sd(per), per, selectSeconds, tuneSeconds);
+            Map<String, Double> groups = new java.util.TreeMap<>();
+            for (String g : List.of("a", "b")) {
+                double[] in = dice.stream().filter(d -> d.caseId().startsWith(g + "_")).mapToDouble(HeldOutDice.CaseDice::mean).toArray();
+                if (in.length > 0) {
+                    groups.put(g, mean(in));
+                }
+            }
+            List<String> from = chosen == null ? List.of() : chosen.stream().map(id -> id.matches("[ab]_.*") ? id.substring(0, 1) : "-").toList();
+            return new Run(strategy, cases, mean(per), sd(per), per, groups, from, selectSeconds, tuneSeconds);
         }
     }
 
@@ -374,6 +464,21 @@ public final class SelectionBenchmark implements Callable<Integer> {
                     100 * x.tandem().meanDice() / full));
         }
         b.append("(diversity and tandem: +- is the sd over held-out cases; random: sd of the per-seed means)\n");
+        if (!r.full().groupDice().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nby scanner (a = %s's cases, b = the second scanner's), held-out Dice a / b; chosen cases by scanner%n",
+                    "target"));
+            b.append(String.format(Locale.ROOT, "bare %.4f / %.4f; full %.4f / %.4f%n", r.bare().groupDice().get("a"), r.bare().groupDice().get("b"),
+                    r.full().groupDice().get("a"), r.full().groupDice().get("b")));
+            for (BudgetResult x : r.budgets()) {
+                List<Run> runs = new ArrayList<>(x.random());
+                runs.add(x.diversity());
+                runs.add(x.tandem());
+                for (Run run : runs) {
+                    b.append(String.format(Locale.ROOT, "  %s %-10s %.4f / %.4f  chosen %s%n", x.budget(), run.strategy(), run.groupDice().get("a"),
+                            run.groupDice().get("b"), String.join("", run.chosenFromGroups())));
+                }
+            }
+        }
         return b.toString();
     }
 }
