@@ -56,7 +56,7 @@ class HadoopFilesTest {
         final Path dir;
 
         Local() throws IOException {
-            dir = Uris.toPath(Files.createTempDirectory("hf").toString());
+            dir = Uris.toPath(Files.createTempDirectory(Files.createDirectories(java.nio.file.Path.of("target", "test-files")).toAbsolutePath(), "hf").toString());
         }
 
         @Override

@@ -30,9 +30,11 @@ final class StoreFixtures {
 
     private StoreFixtures() {}
 
+    /** A fresh store root under the module's target/ (tests run there), so runs never litter the system temp folder. */
     static String localRoot(String name) {
         try {
-            return Files.createTempDirectory(name).resolve("store").toUri().toString();
+            java.nio.file.Path parent = Files.createDirectories(java.nio.file.Path.of("target", "test-stores"));
+            return Files.createTempDirectory(parent.toAbsolutePath(), name).resolve("store").toUri().toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
