@@ -83,7 +83,28 @@ public final class PromptsegCli implements Runnable {
         cl.setExecutionExceptionHandler(PromptsegCli::onFailure);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionStrategy(PromptsegCli::configureThenRun);
+        withHelpOptions(cl);
         return cl;
+    }
+
+    /**
+     * Every command and subcommand gets {@code -h/--help} (and {@code -V/--version} where that name is
+     * free: {@code predict --version} names a prompt version), so that {@code promptseg tune --help}
+     * works as the usage-error message promises, also for commands with required options.
+     */
+    private static void withHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand) && spec.findOption("--help") == null) {
+                if (spec.findOption("--version") == null && spec.findOption("-V") == null) {
+                    spec.mixinStandardHelpOptions(true);
+                } else {
+                    spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                            .description("Show this help message and exit.").build());
+                }
+            }
+            withHelpOptions(sub);
+        }
     }
 
     /**

@@ -22,6 +22,32 @@ class PromptsegCliTest {
     }
 
     @Test
+    @DisplayName("every command and subcommand prints its usage for --help and exits 0")
+    void helpOfEveryCommand() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(PromptsegCli.commandLine(), new java.util.ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(15);
+        for (java.util.List<String> path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as("%s --help: %s", path, r.err()).isZero();
+            assertThat(r.out()).as("%s --help", path).contains("Usage: promptseg " + String.join(" ", path));
+        }
+    }
+
+    private static void collect(picocli.CommandLine cl, java.util.List<String> path, java.util.List<java.util.List<String>> out) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandName().equals(name) && !name.equals("help")) {
+                java.util.List<String> p = new java.util.ArrayList<>(path);
+                p.add(name);
+                out.add(p);
+                collect(sub, p, out);
+            }
+        });
+    }
+
+    @Test
     @DisplayName("--version names promptseg, Spark and DL4J versions")
     void version() {
         CliRun r = CliRun.of("--version");
