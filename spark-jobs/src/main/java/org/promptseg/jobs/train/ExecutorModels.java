@@ -10,6 +10,11 @@ import org.promptseg.model.PromptableUNet;
  * from the store once per JVM, not per task or round) and handed out as independent copies, one per
  * concurrently running task, because a ComputationGraph is not thread-safe (DESIGN §11). A task
  * borrows a copy, overwrites every parameter it trains from the round's broadcast, and returns it.
+ *
+ * <p>Only prompts may differ between borrowers: a copy whose backbone weights were written (full or head
+ * fine-tuning, or their validation) gets the source's weights back when returned, so the next job in the
+ * same JVM — a prompt tuning after a full fine-tuning baseline — starts from the frozen backbone, never
+ * from another job's fine-tuned weights.
  */
 public final class ExecutorModels {
     private static final Map<String, Pool> POOLS = new ConcurrentHashMap<>();
@@ -20,6 +25,7 @@ public final class ExecutorModels {
     public static final class Lease implements AutoCloseable {
         private final Pool pool;
         private final PromptableUNet model;
+        private boolean backboneWritten;
 
         private Lease(Pool pool, PromptableUNet model) {
             this.pool = pool;
@@ -30,8 +36,20 @@ public final class ExecutorModels {
             return model;
         }
 
+        /** Puts {@code state} in place; a state that writes backbone weights makes {@link #close} restore them. */
+        public PromptableUNet apply(ModelState state) {
+            backboneWritten |= state.writesBackbone();
+            state.applyTo(model);
+            return model;
+        }
+
         @Override
         public void close() {
+            if (backboneWritten) {
+                synchronized (pool.prototype) { // one flat copy of every parameter, a few milliseconds
+                    model.graph().params().assign(pool.prototype.graph().params());
+                }
+            }
             pool.idle.push(model);
         }
     }
@@ -54,6 +72,12 @@ public final class ExecutorModels {
             }
         }
         return new Lease(pool, m);
+    }
+
+    /** Idle copies of {@code source} in this JVM (tests). */
+    static int idleCopies(ModelSource source) {
+        Pool pool = POOLS.get(source.key());
+        return pool == null ? 0 : pool.idle.size();
     }
 
     /** Number of sources loaded in this JVM (tests: a frozen backbone is loaded once, whatever the rounds). */

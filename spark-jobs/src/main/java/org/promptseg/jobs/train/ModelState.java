@@ -21,6 +21,11 @@ public record ModelState(TuningMode mode, ParamSet fixedPrompts, Map<String, Par
         groups = new TreeMap<>(groups);
     }
 
+    /** Whether applying this state overwrites backbone weights (every mode but prompt tuning). */
+    public boolean writesBackbone() {
+        return mode != TuningMode.PROMPT;
+    }
+
     /** Writes this state into {@code model}; fails if a parameter the mode trains is in no group. */
     public void applyTo(PromptableUNet model) {
         model.setActiveClasses(activeClasses);

@@ -65,8 +65,7 @@ public final class PatchTrainer implements LocalTrainer<Patch> {
             throw new IllegalStateException("no class mask for center " + center);
         }
         try (ExecutorModels.Lease lease = ExecutorModels.borrow(source)) {
-            PromptableUNet model = lease.model();
-            new ModelState(mode, fixedPrompts, start, labelled).applyTo(model);
+            PromptableUNet model = lease.apply(new ModelState(mode, fixedPrompts, start, labelled));
             Trainer trainer = new Trainer(model, mode, optim, loss);
             SplittableRandom rnd = new SplittableRandom(seed);
             double lossSum = 0;

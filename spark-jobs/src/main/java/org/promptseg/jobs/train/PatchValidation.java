@@ -86,7 +86,7 @@ public final class PatchValidation {
             PromptableUNet model = lease.model();
             int classes = model.spec().numClasses();
             for (Map.Entry<String, List<Patch>> e : byCenter.entrySet()) {
-                states.get(e.getKey()).applyTo(model);
+                lease.apply(states.get(e.getKey()));
                 Counts total = new Counts(new long[classes], new long[classes], new long[classes]);
                 List<Patch> ps = PatchTrainer.sorted(e.getValue());
                 for (int from = 0; from < ps.size(); from += setup.batchSize()) {
