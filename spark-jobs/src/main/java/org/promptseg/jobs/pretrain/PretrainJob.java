@@ -23,6 +23,7 @@ import org.promptseg.jobs.rounds.RoundMetrics;
 import org.promptseg.jobs.rounds.RoundSettings;
 import org.promptseg.jobs.rounds.RoundState;
 import org.promptseg.jobs.rounds.StoreRoundCheckpoints;
+import org.promptseg.jobs.train.AliasUpdates;
 import org.promptseg.jobs.train.CenterPartitioner;
 import org.promptseg.jobs.train.ClassMasks;
 import org.promptseg.jobs.train.ModelGroups;
@@ -215,7 +216,7 @@ public final class PretrainJob {
                     .configHash(org.promptseg.common.Hashing.sha256Hex(Json.canonical(spec)))
                     .provenance(DataProvenance.of(shard.center(c).datasetRoot(), cases, true))
                     .metrics(metrics).toolVersion(BuildInfo.version()).build());
-            store.promote(c, "production", m.version());
+            AliasUpdates.promote(store, c, "production", m.version());
             versions.put(c, m.version());
         }
         return new Result(backboneId, versions, lastDice, params, end.history(), runId, seconds);

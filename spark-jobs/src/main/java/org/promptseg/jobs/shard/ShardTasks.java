@@ -39,13 +39,14 @@ final class ShardTasks implements Serializable {
 
     /** Pass 1: read and check the case, fingerprint statistics on the source grid, content hash. Never throws for bad data. */
     CaseScan scan(CaseWork w) {
-        String file = w.ref().channels().get(0).uri();
+        // the file being read when the case failed: a user must be told which of image and label to fix
+        String[] reading = new String[1];
         try {
-            LabelledCase c = load(w);
+            LabelledCase c = load(w, reading);
             String sha = ContentHash.of(c.image(), c.label());
             return new CaseScan(w, FingerprintPartial.ofCase(w.key(), c.image(), c.label()), sha, null, null);
         } catch (PromptsegException | IOException | IllegalArgumentException e) {
-            return new CaseScan(w, null, null, file, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new CaseScan(w, null, null, reading[0], e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -61,8 +62,22 @@ final class ShardTasks implements Serializable {
 
     /** Reads image and label and maps the center's label values onto the global classes. */
     private LabelledCase load(CaseWork w) throws IOException {
-        LabelledCase c = new CaseLoader(new Configuration(), volumeOptions).load(w.ref());
-        Volume label = c.label() == null ? null : w.classes().remap(c.label(), w.ref().labelUri());
-        return new LabelledCase(c.caseId(), c.image(), label);
+        return load(w, new String[1]);
+    }
+
+    /**
+     * {@link #load(CaseWork)}, keeping in {@code reading[0]} the URI of the file being read, so that a failure names
+     * the file it came from (image and label are read one after the other, as {@link CaseLoader#load} does).
+     */
+    private LabelledCase load(CaseWork w, String[] reading) throws IOException {
+        CaseLoader loader = new CaseLoader(new Configuration(), volumeOptions);
+        reading[0] = w.ref().channels().get(0).uri();
+        Volume image = loader.readImage(w.ref(), 0);
+        Volume label = null;
+        if (w.ref().isLabelled()) {
+            reading[0] = w.ref().labelUri();
+            label = w.classes().remap(loader.readLabel(w.ref().labelUri(), image), w.ref().labelUri());
+        }
+        return new LabelledCase(w.ref().caseId(), image, label);
     }
 }

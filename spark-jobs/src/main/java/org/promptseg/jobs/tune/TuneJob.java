@@ -22,6 +22,7 @@ import org.promptseg.jobs.rounds.RoundMetrics;
 import org.promptseg.jobs.rounds.RoundSettings;
 import org.promptseg.jobs.rounds.RoundState;
 import org.promptseg.jobs.rounds.StoreRoundCheckpoints;
+import org.promptseg.jobs.train.AliasUpdates;
 import org.promptseg.jobs.train.BackboneInfo;
 import org.promptseg.jobs.train.CenterPartitioner;
 import org.promptseg.jobs.train.ClassMasks;
@@ -200,7 +201,7 @@ public final class TuneJob {
             PromptManifest m = store.publish(PromptPublication.builder(c, backbone.id(), TensorConversions.toStore(end.group(Groups.prompt(c))))
                     .parentVersion(parent).promptKinds(backbone.promptKinds()).configHash(configHash).provenance(provenance).metrics(metrics)
                     .toolVersion(BuildInfo.version()).build());
-            store.promote(c, "candidate", m.version());
+            AliasUpdates.promote(store, c, "candidate", m.version());
             ctx.progress().say(c + ": published prompt version " + m.version() + " as candidate (run " + runId + ")");
             return new CenterResult(m.version(), before, after, parent);
         }

@@ -353,6 +353,83 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         return runScript(script(root), List.of("status", "--run-dir", runDir.toString()), Duration.ofSeconds(30));
     }
 
+    /** The log of executor {@code e} ({@code work/worker-i/<app>/<executor>/stderr}): Spark logs every task it starts and finishes there. */
+    public Path executorLog(ExecutorProcess e) {
+        return runDir.resolve("work/worker-" + e.worker()).resolve(e.appId()).resolve(e.executorId()).resolve("stderr");
+    }
+
+    /**
+     * The task executor {@code e} is running right now, as its log says: the last "Running task ... (TID n)" line
+     * without a "Finished task ... (TID n)" line. A driver in its own JVM cannot host a {@link TaskProbe}; this is
+     * how a test sees from outside that a fault will hit work in progress.
+     */
+    public Optional<String> runningTask(ExecutorProcess e) {
+        List<String> lines;
+        try {
+            lines = Files.exists(executorLog(e)) ? Files.readAllLines(executorLog(e), StandardCharsets.UTF_8) : List.of();
+        } catch (IOException ex) {
+            return Optional.empty(); // being rotated or written: look again later
+        }
+        Map<String, String> running = new LinkedHashMap<>();
+        java.util.regex.Pattern tid = java.util.regex.Pattern.compile("\\(TID (\\d+)\\)");
+        for (String line : lines) {
+            java.util.regex.Matcher m = tid.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            if (line.contains("Running task ")) {
+                running.put(m.group(1), line.substring(line.indexOf("Running task ")));
+            } else if (line.contains("Finished task ") || line.contains("killed task") || line.contains("Exception in task ")) {
+                running.remove(m.group(1));
+            }
+        }
+        return running.values().stream().reduce((a, b) -> b);
+    }
+
+    /**
+     * The lines matching {@code pattern} in every executor log of application {@code appId}, on every worker, those of
+     * killed executors included: how a test sees from outside which task attempts ran where.
+     */
+    public List<String> executorLogLines(String appId, java.util.regex.Pattern pattern) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= workers; i++) {
+            Path app = runDir.resolve("work/worker-" + i).resolve(appId);
+            if (!Files.isDirectory(app)) {
+                continue;
+            }
+            try (Stream<Path> logs = Files.list(app)) {
+                for (Path log : logs.map(d -> d.resolve("stderr")).filter(Files::isRegularFile).sorted().toList()) {
+                    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                        if (pattern.matcher(line).find()) {
+                            out.add(line);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the executor logs of " + appId + " in " + app, e);
+            }
+        }
+        return out;
+    }
+
+    /** Waits until one of {@code executors} runs a task ({@link #runningTask}); returns it with the task's description. */
+    public Map.Entry<ExecutorProcess, String> awaitRunningTask(List<ExecutorProcess> executors, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (ExecutorProcess e : executors) {
+                Optional<String> task = runningTask(e);
+                if (task.isPresent()) {
+                    log("executor %s (pid %d, worker %d) is running: %s", e.executorId(), e.pid(), e.worker(), task.get());
+                    return Map.entry(e, task.get());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("none of the executors " + executors + " started a task within " + timeout);
+            }
+            sleep(20);
+        }
+    }
+
     // ---- faults ------------------------------------------------------------------------------------
 
     /**
@@ -405,11 +482,15 @@ public final class LocalStandaloneCluster implements AutoCloseable {
      * @param command       the promptseg command and its options, e.g. {@code doctor --json}
      */
     public DriverProcess submit(List<String> submitOptions, String... command) {
+        return submit("driver-" + (drivers.size() + 1), submitOptions, command);
+    }
+
+    /** {@link #submit(List, String...)} with a name for the driver's log files and the test output (e.g. {@code tune-ref}). */
+    public DriverProcess submit(String name, List<String> submitOptions, String... command) {
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("bin/promptseg-submit").toString(),
                 "--properties-file", propertiesFile().toString()));
         cmd.addAll(submitOptions);
         cmd.addAll(List.of(command));
-        String name = "driver-" + (drivers.size() + 1);
         DriverProcess d = DriverProcess.start(cmd, runDir.resolve("logs"), name, Map.of("PROMPTSEG_HEAP", "1g", "PROMPTSEG_JAR", appJar().toString()));
         drivers.add(d);
         everStarted.add(d.pid());
