@@ -135,7 +135,8 @@ public final class TuneJob {
 
         String runId = o.runId() != null ? Ids.require("run id", o.runId()) : RunIds.next("tune");
         StoreRoundCheckpoints checkpoints = new StoreRoundCheckpoints(store.run(runId), ctx.config().getInt("promptseg.rounds.checkpoint-keep"));
-        RoundState start = RoundState.initial(server);
+        RoundState initial = RoundState.initial(server);
+        RoundState start = initial;
         if (o.resume()) {
             start = checkpoints.latest().orElseThrow(() -> new PromptsegException("run '" + runId + "' has no checkpoint in " + store.root()
                     + " to resume from"));
@@ -155,7 +156,8 @@ public final class TuneJob {
         PatchValidation.Setup valSetup = new PatchValidation.Setup(backbone.source(), backbone.normalization(), labelled, batch, threads);
         ParamSet fixed = fixedPrompts;
         try {
-            Map<String, Double> before = PatchValidation.dice(ctx.jsc(), val, valSetup, states(start, o.mode(), fixed, labelled));
+            // "before" is the starting prompts' Dice, also when resuming: a resumed run publishes what an uninterrupted one would
+            Map<String, Double> before = PatchValidation.dice(ctx.jsc(), val, valSetup, states(initial, o.mode(), fixed, labelled));
             ctx.progress().say("tuning " + o.centers() + " (" + o.mode().configName() + ") on backbone " + backbone.id().substring(0, 12) + ": "
                     + settings.rounds() + " rounds x " + settings.localSteps() + " local steps, run " + runId + "; validation Dice before " + before);
             RoundState end = new ParameterServerRounds<Patch>(ctx.jsc(), settings, checkpoints, ctx.progress())
