@@ -33,6 +33,28 @@ public final class FeatureExtractor {
         return inputs.get(0);
     }
 
+    /**
+     * Name of the vertex whose output the head reads: the decoder's full-resolution features, what CPA pretraining
+     * compares between student and teacher.
+     */
+    public static String decoderVertex(PromptableUNet model) {
+        List<String> inputs = model.graph().getConfiguration().getVertexInputs().get(UNetGraphBuilder.HEAD);
+        if (inputs == null || inputs.size() != 1) {
+            throw new ModelConfigException("graph vertex '" + UNetGraphBuilder.HEAD + "'", "the head with one input (the decoder)",
+                    inputs == null ? "no such vertex" : inputs);
+        }
+        return inputs.get(0);
+    }
+
+    /**
+     * Decoder features {@code [N, D, H, W, C]} (NDHWC, full resolution, C = the finest level's channels) for a batch of
+     * normalised windows; inference mode, a detached array the caller owns. Everything but the head runs.
+     */
+    public static INDArray decoder(PromptableUNet model, INDArray windowsNdhwc) {
+        model.checkWindows(windowsNdhwc, "windows");
+        return model.graph().output(List.of(decoderVertex(model)), false, new INDArray[] {windowsNdhwc.castTo(model.dataType())}, null)[0];
+    }
+
     /** The vertex this extractor reads. */
     public String vertex() {
         return vertex;

@@ -14,6 +14,9 @@
  *       optimizer state only for trainable parameters.</li>
  *   <li>{@link org.promptseg.model.loss.SegmentationLoss}: Dice + cross-entropy with partial labels
  *       (marginal formulation).</li>
+ *   <li>{@link org.promptseg.model.cpa.CpaLoss}: PUNet's contrastive prototype assignment on decoder features (prototypes
+ *       from the teacher, exact gradient w.r.t. the student); the trainer's {@code FeatureLoss} steps inject it into
+ *       DL4J's backprop next to the segmentation loss.</li>
  *   <li>{@link org.promptseg.model.ParamReport}: parameter accounting for {@code promptseg model summary}.</li>
  *   <li>{@link org.promptseg.model.bench.ModelBenchmark}: {@code promptseg bench model}.</li>
  *   <li>{@link org.promptseg.model.NativeThreads}: bind ND4J/OpenMP threads to the task's cores.</li>

@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.promptseg.model.FeatureExtractor;
 import org.promptseg.model.ModelConfigException;
 import org.promptseg.model.PromptableUNet;
 import org.promptseg.model.TuningMode;
@@ -71,6 +74,12 @@ public final class Trainer {
     /** One optimisation step; returns the loss before the update. */
     public double step(DataBatch batch) {
         LossResult r = computeGradients(batch);
+        applyUpdate();
+        return r.total();
+    }
+
+    /** AdamW on the trainable parameters from {@link #lastGradients}; parameters outside the trainable set are never written. */
+    private void applyUpdate() {
         Map<String, INDArray> grads = lastGradients;
         double lr = optim.learningRate();
         for (String name : trainable) {
@@ -83,7 +92,6 @@ public final class Trainer {
             param.subi(update.reshape('c', param.shape()));
         }
         steps++;
-        return r.total();
     }
 
     private Map<String, INDArray> lastGradients;
@@ -105,6 +113,109 @@ public final class Trainer {
         Gradient g = graph.backpropGradient(r.gradient());
         lastGradients = g.gradientForVariable();
         return r;
+    }
+
+    /**
+     * A loss on the decoder features (the head's input) whose value and gradient the caller computes, e.g. the CPA
+     * loss against a teacher. Called once per step with the student's training-mode features.
+     */
+    @FunctionalInterface
+    public interface FeatureLoss {
+        /** @param gradient d value / d features, the features' shape */
+        record Value(double value, INDArray gradient) {}
+
+        Value compute(INDArray features);
+    }
+
+    /**
+     * The terms of one step with a feature loss.
+     *
+     * @param total        segmentation + weight · feature
+     * @param segmentation segmentation loss on the samples that have labels (NaN when none has)
+     * @param feature      the feature loss, unweighted
+     */
+    public record Terms(double total, double segmentation, double feature) {}
+
+    /** One optimisation step with a feature loss next to the segmentation loss (see {@link #computeGradients(DataBatch, boolean[], FeatureLoss, double)}). */
+    public Terms step(DataBatch batch, boolean[] segmented, FeatureLoss featureLoss, double featureWeight) {
+        Terms t = computeGradients(batch, segmented, featureLoss, featureWeight);
+        applyUpdate();
+        return t;
+    }
+
+    /**
+     * Forward and backward pass with two losses: the segmentation loss on the samples flagged in {@code segmented}
+     * (their targets and class masks as usual; the others' targets are ignored) and {@code featureWeight} times a
+     * loss on the decoder features. The feature loss's gradient enters DL4J's backprop as the external error of a
+     * second graph output at the decoder vertex (a graph sharing this network's parameters); DL4J sets, not adds,
+     * an output vertex's external error, so the head's own contribution (d logits · W_head) is added here.
+     */
+    public Terms computeGradients(DataBatch batch, boolean[] segmented, FeatureLoss featureLoss, double featureWeight) {
+        model.checkWindows(batch.images(), "images");
+        if (segmented.length != batch.size()) {
+            throw new ModelConfigException("segmented", batch.size() + " flags (one per sample)", segmented.length);
+        }
+        ComputationGraph graph = featureGraph();
+        INDArray x = batch.images().castTo(model.dataType());
+        Map<String, INDArray> activations = graph.feedForward(new INDArray[] {x}, true, false);
+        INDArray logits = activations.get(UNetGraphBuilder.HEAD);
+        INDArray features = activations.get(featureVertex);
+        INDArray dLogits = Nd4j.zeros(logits.dataType(), logits.shape());
+        long[] rows = java.util.stream.IntStream.range(0, segmented.length).filter(i -> segmented[i]).asLongStream().toArray();
+        double seg = Double.NaN;
+        if (rows.length > 0) {
+            INDArray target = batch.target().castTo(model.dataType());
+            LossResult r = rows.length == segmented.length
+                    ? loss.compute(logits, target, batch.classMask(), true)
+                    : loss.compute(select(logits, rows), select(target, rows), select(batch.classMask(), rows), true);
+            seg = r.total();
+            for (int i = 0; i < rows.length; i++) {
+                dLogits.get(NDArrayIndex.point(rows[i])).assign(r.gradient().get(NDArrayIndex.point(i)));
+            }
+        }
+        FeatureLoss.Value f = featureLoss.compute(features.dup());
+        if (!Arrays.equals(f.gradient().shape(), features.shape())) {
+            throw new ModelConfigException("feature loss gradient", Arrays.toString(features.shape()), Arrays.toString(f.gradient().shape()));
+        }
+        INDArray dFeatures = headInputGradient(dLogits).addi(f.gradient().castTo(features.dataType()).mul(featureWeight));
+        Gradient g = graph.backpropGradient(dLogits, dFeatures);
+        lastGradients = g.gradientForVariable();
+        double total = (Double.isNaN(seg) ? 0 : seg) + featureWeight * f.value();
+        return new Terms(total, seg, f.value());
+    }
+
+    private static INDArray select(INDArray a, long[] rows) {
+        INDArray[] parts = new INDArray[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            parts[i] = a.get(NDArrayIndex.interval(rows[i], rows[i] + 1)).dup();
+        }
+        return Nd4j.concat(0, parts);
+    }
+
+    /** d loss / d head input = d logits · W for the 1³ head convolution (W is [classes, channels, 1, 1, 1]). */
+    private INDArray headInputGradient(INDArray dLogits) {
+        INDArray w = model.graph().getParam(UNetGraphBuilder.HEAD + "_W");
+        long classes = dLogits.size(4);
+        long channels = w.length() / classes;
+        long[] s = dLogits.shape();
+        INDArray flat = dLogits.dup('c').reshape('c', s[0] * s[1] * s[2] * s[3], classes);
+        return flat.mmul(w.dup('c').reshape('c', classes, channels)).reshape('c', s[0], s[1], s[2], s[3], channels);
+    }
+
+    private ComputationGraph featureGraph;
+    private String featureVertex;
+
+    /** The network's configuration with the decoder features as a second output, on the same parameter array (no copy). */
+    private ComputationGraph featureGraph() {
+        if (featureGraph == null) {
+            featureVertex = FeatureExtractor.decoderVertex(model);
+            ComputationGraphConfiguration conf = model.graph().getConfiguration().clone();
+            conf.setNetworkOutputs(List.of(UNetGraphBuilder.HEAD, featureVertex));
+            ComputationGraph g = new ComputationGraph(conf);
+            g.init(model.graph().params(), false);
+            featureGraph = g;
+        }
+        return featureGraph;
     }
 
     /** Gradients from the last {@link #computeGradients} or {@link #step}, by parameter name (live views). */

@@ -20,6 +20,9 @@ public final class PretrainCommand extends SparkCommand {
     String preset;
     @Option(names = "--prompts", paramLabel = "KINDS", split = ",", description = "Prompt kinds built in: input, deep, bottleneck (default: promptseg.prompt.kinds).")
     java.util.List<String> prompts;
+    @Option(names = "--objective", paramLabel = "seg|cpa+seg", description = "Training objective (default: promptseg.pretrain.objective): seg, or"
+            + " cpa+seg = self-supervised contrastive prototype assignment against an EMA teacher plus segmentation on the labelled cases.")
+    String objective;
     @Option(names = "--rounds", description = "Rounds (default: promptseg.pretrain.rounds).")
     Integer rounds;
     @Option(names = "--seed", description = "Seed of initialisation and sampling (default: promptseg.seed).")
@@ -28,6 +31,10 @@ public final class PretrainCommand extends SparkCommand {
     String runId;
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run with this id from its last complete round.")
     String resume;
+    @Option(names = "--report", paramLabel = "URI", description = "Also write a report folder: pretrain.json, curves.png (loss, loss terms, Dice by round), index.html.")
+    String report;
+    @Option(names = "--overwrite", description = "Replace an existing --report folder.")
+    boolean overwrite;
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -38,9 +45,11 @@ public final class PretrainCommand extends SparkCommand {
 
     @Override
     int run(JobContext ctx) throws Exception {
-        PretrainJob.Result r = new PretrainJob(ctx).run(new PretrainJob.Options(patches, ListOption.strings(centers),
+        PretrainJob.Options options = new PretrainJob.Options(patches, ListOption.strings(centers),
                 ctx.config().getString("promptseg.model.preset"), store, seed == null ? ctx.config().getLong("promptseg.seed") : seed,
-                resume != null ? resume : runId, resume != null, rounds));
+                resume != null ? resume : runId, resume != null, rounds, objective);
+        PretrainJob job = new PretrainJob(ctx);
+        PretrainJob.Result r = report == null ? job.run(options) : job.run(options, report, overwrite);
         print(json ? Json.pretty(r) : r.toText());
         return ExitCodes.OK;
     }

@@ -64,6 +64,18 @@ public final class PatchTable {
         });
     }
 
+    /** The distinct case ids of some centers and one split, by center, sorted (reads two small columns only). */
+    public static java.util.Map<String, List<String>> caseIds(SparkSession spark, String uri, List<String> centers, String split) {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        spark.read().parquet(parquetPath(uri))
+                .where(org.apache.spark.sql.functions.col(CENTER).isin(centers.toArray()))
+                .where(org.apache.spark.sql.functions.col(SPLIT).equalTo(split))
+                .select(CENTER, "case_id").distinct().collectAsList()
+                .forEach(r -> out.computeIfAbsent(r.getString(0), c -> new java.util.ArrayList<>()).add(r.getString(1)));
+        out.values().forEach(java.util.Collections::sort);
+        return out;
+    }
+
     /** The Parquet folder of the patch dataset at {@code uri}. */
     public static String parquetPath(String uri) {
         return new org.apache.hadoop.fs.Path(org.promptseg.common.Uris.toPath(uri), PARQUET_DIR).toString();

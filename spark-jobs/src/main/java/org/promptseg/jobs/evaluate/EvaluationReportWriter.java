@@ -89,7 +89,7 @@ final class EvaluationReportWriter {
                 page.h2("Learning curves");
                 for (Map.Entry<String, List<RoundMetrics>> run : report.curves().entrySet()) {
                     String name = "curve-" + run.getKey() + ".png";
-                    put(dir, name, curve(run.getKey(), run.getValue()));
+                    put(dir, name, org.promptseg.jobs.report.RoundCurves.png("run " + run.getKey(), run.getValue()));
                     page.image(name, "run " + run.getKey() + ": training loss and validation Dice per round");
                 }
             }
@@ -145,26 +145,6 @@ final class EvaluationReportWriter {
             series.put("head FT", report.summary().stream().map(EvaluationReport.CenterSummary::headDice).toList());
         }
         return Charts.barPng("Mean Dice per center", "Dice", report.centers(), series);
-    }
-
-    static byte[] curve(String run, List<RoundMetrics> history) {
-        Map<String, double[][]> series = new LinkedHashMap<>();
-        for (RoundMetrics m : history) {
-            m.lossByGroup().keySet().forEach(g -> series.putIfAbsent("loss " + g, null));
-            m.validationDice().keySet().forEach(g -> series.putIfAbsent("val Dice " + g, null));
-        }
-        for (String name : new ArrayList<>(series.keySet())) {
-            double[] x = new double[history.size()];
-            double[] y = new double[history.size()];
-            for (int i = 0; i < history.size(); i++) {
-                RoundMetrics m = history.get(i);
-                x[i] = m.round();
-                Double v = name.startsWith("loss ") ? m.lossByGroup().get(name.substring(5)) : m.validationDice().get(name.substring(9));
-                y[i] = v == null ? Double.NaN : v;
-            }
-            series.put(name, new double[][] {x, y});
-        }
-        return Charts.linePng("run " + run, "round", "loss / Dice", series);
     }
 
     private static String pp(double v) {

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.promptseg.common.Ids;
 import org.promptseg.common.Json;
@@ -17,6 +20,7 @@ import org.promptseg.jobs.cli.BuildInfo;
 import org.promptseg.jobs.data.PatchTable;
 import org.promptseg.jobs.data.ShardManifest;
 import org.promptseg.jobs.rounds.Groups;
+import org.promptseg.jobs.rounds.LocalTrainer;
 import org.promptseg.jobs.rounds.ParamSet;
 import org.promptseg.jobs.rounds.ParameterServerRounds;
 import org.promptseg.jobs.rounds.RoundMetrics;
@@ -26,6 +30,7 @@ import org.promptseg.jobs.rounds.StoreRoundCheckpoints;
 import org.promptseg.jobs.train.AliasUpdates;
 import org.promptseg.jobs.train.CenterPartitioner;
 import org.promptseg.jobs.train.ClassMasks;
+import org.promptseg.jobs.train.CpaPatchTrainer;
 import org.promptseg.jobs.train.ModelGroups;
 import org.promptseg.jobs.train.ModelSource;
 import org.promptseg.jobs.train.ModelState;
@@ -58,15 +63,20 @@ import org.promptseg.volume.preprocess.PreprocessOptions;
  */
 public final class PretrainJob {
     /** Inputs of one pretraining run. */
+    /** @param objective seg or cpa+seg; null = {@code promptseg.pretrain.objective} */
     public record Options(String patches, List<String> centers, String preset, String store, long seed, String runId, boolean resume,
-                          Integer rounds) {}
+                          Integer rounds, String objective) {
+        public Options(String patches, List<String> centers, String preset, String store, long seed, String runId, boolean resume, Integer rounds) {
+            this(patches, centers, preset, store, seed, runId, resume, rounds, null);
+        }
+    }
 
     /** What was published. */
     public record Result(String backboneId, Map<String, String> promptVersions, Map<String, Double> validationDice, ParamReport params,
-                         List<RoundMetrics> history, String runId, double seconds) {
+                         List<RoundMetrics> history, String runId, double seconds, String objective, Map<String, Integer> unlabelledCases) {
         public String toText() {
-            return String.format(java.util.Locale.ROOT, "backbone %s (%s, %d backbone parameters, prompts %.2f%% of it); prompt versions %s;"
-                    + " validation Dice %s; run %s, %.1f s", backboneId, params.preset(), params.frozen(), params.promptSharePercent(),
+            return String.format(java.util.Locale.ROOT, "backbone %s (%s, %d backbone parameters, prompts %.2f%% of it, objective %s); prompt versions %s;"
+                    + " validation Dice %s; run %s, %.1f s", backboneId, params.preset(), params.frozen(), params.promptSharePercent(), objective,
                     promptVersions, validationDice, runId, seconds);
         }
     }
@@ -75,6 +85,13 @@ public final class PretrainJob {
 
     public PretrainJob(JobContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** Runs {@link #run(Options)} and writes the pretraining report (JSON, curves, page) to {@code reportUri}. */
+    public Result run(Options o, String reportUri, boolean overwrite) throws IOException {
+        Result r = run(o);
+        PretrainReportWriter.write(r, reportUri, ctx.hadoop(), overwrite);
+        return r;
     }
 
     public Result run(Options o) throws IOException {
@@ -93,6 +110,12 @@ public final class PretrainJob {
                 .finish(preprocess.percentileLow(), preprocess.percentileHigh());
         Normalization normalization = Normalization.of(preprocess, fingerprint);
 
+        int[] patch = {spec.patch().get(0), spec.patch().get(1), spec.patch().get(2)};
+        PretrainObjective objective = PretrainObjective.fromConfig(ctx.config(), patch, o.objective());
+        Set<String> unlabelled = objective.labelledFraction() < 1
+                ? unlabelledCases(PatchTable.caseIds(ctx.spark(), o.patches(), o.centers(), "train"), objective.labelledFraction(), o.seed())
+                : Set.of();
+
         PromptableUNet init = PromptableUNet.create(spec, o.seed());
         ParamSet prompts0 = ModelGroups.prompts(init);
         Map<String, ParamSet> server = new TreeMap<>();
@@ -110,6 +133,14 @@ public final class PretrainJob {
         PromptStore store = ctx.store(o.store());
         String runId = o.runId() != null ? Ids.require("run id", o.runId()) : RunIds.next("pretrain");
         StoreRoundCheckpoints checkpoints = new StoreRoundCheckpoints(store.run(runId), ctx.config().getInt("promptseg.rounds.checkpoint-keep"));
+        // CPA: the teacher starts as a copy of the student and then follows it by EMA on the driver (TeacherEma)
+        Map<String, List<String>> teacherPlan = new TreeMap<>();
+        if (objective.usesCpa()) {
+            for (String g : new ArrayList<>(server.keySet())) {
+                server.put(Groups.teacher(g), server.get(g));
+            }
+            plan.forEach((c, gs) -> teacherPlan.put(c, gs.stream().map(Groups::teacher).toList()));
+        }
         RoundState start = RoundState.initial(server);
         if (o.resume()) {
             start = checkpoints.latest().orElseThrow(() -> new PromptsegException("run '" + runId + "' has no checkpoint in " + store.root()
@@ -123,19 +154,32 @@ public final class PretrainJob {
         ModelSource source = ModelSource.Fresh.of(spec, o.seed());
         int threads = ctx.threadsPerTask();
         int batch = ctx.config().getInt("promptseg.train.batch-size");
-        PatchTrainer trainer = new PatchTrainer(source, TuningMode.FULL, OptimSettings.fromConfig(ctx.config(), TuningMode.FULL),
-                LossSettings.fromConfig(ctx.config()), normalization, labelled, null, settings.localSteps(), batch, threads);
-        JavaPairRDD<String, Patch> train = CenterPartitioner.partition(PatchTable.read(ctx.spark(), o.patches(), o.centers(), "train"),
-                o.centers(), ctx.partitionsPerCenter(o.centers().size()));
+        OptimSettings optim = OptimSettings.fromConfig(ctx.config(), TuningMode.FULL);
+        LossSettings loss = LossSettings.fromConfig(ctx.config());
+        LocalTrainer<Patch> trainer = objective.usesCpa()
+                ? new CpaPatchTrainer(source, optim, loss, normalization, labelled, unlabelled, objective.cpa(), objective.teacherView(),
+                        objective.studentView(), settings.localSteps(), batch, threads)
+                : new PatchTrainer(source, TuningMode.FULL, optim, loss, normalization, labelled, null, settings.localSteps(), batch, threads);
+        JavaPairRDD<String, Patch> patches = PatchTable.read(ctx.spark(), o.patches(), o.centers(), "train");
+        if (!objective.usesCpa() && !unlabelled.isEmpty()) {
+            // seg alone has no use for a case without labels: its patches stay out of training
+            patches = patches.filter(t -> !unlabelled.contains(CpaPatchTrainer.caseKey(t._1(), t._2().caseId())));
+        }
+        JavaPairRDD<String, Patch> train = CenterPartitioner.partition(patches, o.centers(), ctx.partitionsPerCenter(o.centers().size()));
         JavaPairRDD<String, Patch> val = PatchTable.read(ctx.spark(), o.patches(), o.centers(), "val").persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         PatchValidation.Setup valSetup = new PatchValidation.Setup(source, normalization, labelled, batch, threads);
-        ctx.progress().say("pretraining " + spec.preset() + " on " + o.centers() + ": " + settings.rounds() + " rounds x " + settings.localSteps()
-                + " local steps, run " + runId);
+        ctx.progress().say("pretraining " + spec.preset() + " on " + o.centers() + " with objective " + objective.kind().configName()
+                + (unlabelled.isEmpty() ? "" : " (" + unlabelled.size() + " train cases unlabelled)") + ": " + settings.rounds() + " rounds x "
+                + settings.localSteps() + " local steps, run " + runId
+                + (objective.usesCpa() ? ", " + objective.cpa().prototypes() + " prototypes, teacher EMA " + objective.momentum() : ""));
         try {
             RoundState end = new ParameterServerRounds<Patch>(ctx.jsc(), settings, checkpoints, ctx.progress())
+                    .withReferenceGroups(teacherPlan)
+                    .withServerHook(objective.usesCpa() ? new TeacherEma(objective.momentum()) : org.promptseg.jobs.rounds.ServerHook.NONE)
                     .run(train, plan, start, trainer, (round, state, due) -> due ? PatchValidation.dice(ctx.jsc(), val, valSetup,
                             states(state, o.centers(), labelled)) : Map.of());
-            return publish(o, shard, spec, init, fingerprint, normalization, preprocess, store, runId, end, (System.nanoTime() - t0) / 1e9);
+            return publish(o, objective, unlabelled, shard, spec, init, fingerprint, normalization, preprocess, store, runId, end,
+                    (System.nanoTime() - t0) / 1e9);
         } finally {
             train.unpersist(false);
             val.unpersist(false);
@@ -155,7 +199,28 @@ public final class PretrainJob {
         return out;
     }
 
-    private Result publish(Options o, ShardManifest shard, ModelSpec spec, PromptableUNet model, Fingerprint fingerprint,
+    /**
+     * The train cases whose labels pretraining does not use: per center, the sorted case ids are shuffled by the seed and
+     * the first {@code round(fraction · n)} (at least one) keep their labels.
+     */
+    static Set<String> unlabelledCases(Map<String, List<String>> casesByCenter, double fraction, long seed) {
+        Set<String> out = new TreeSet<>();
+        casesByCenter.forEach((center, ids) -> {
+            List<String> order = new ArrayList<>(ids);
+            java.util.Collections.sort(order);
+            SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + center.hashCode());
+            for (int i = order.size() - 1; i > 0; i--) {
+                java.util.Collections.swap(order, i, rnd.nextInt(i + 1));
+            }
+            int keep = Math.max(1, (int) Math.round(fraction * order.size()));
+            for (String id : order.subList(Math.min(keep, order.size()), order.size())) {
+                out.add(CpaPatchTrainer.caseKey(center, id));
+            }
+        });
+        return out;
+    }
+
+    private Result publish(Options o, PretrainObjective objective, Set<String> unlabelled, ShardManifest shard, ModelSpec spec, PromptableUNet model, Fingerprint fingerprint,
                            Normalization normalization, PreprocessOptions preprocess, PromptStore store, String runId, RoundState end,
                            double seconds) throws IOException {
         ModelGroups.insert(model, TuningMode.FULL, end.group(Groups.BACKBONE));
@@ -187,6 +252,13 @@ public final class PretrainJob {
         provenance.put("rounds", end.completedRounds());
         provenance.put("seed", o.seed());
         provenance.put("validation_dice", lastDice);
+        provenance.put("objective", objective.kind().configName());
+        provenance.put("labelled_fraction", objective.labelledFraction());
+        provenance.put("unlabelled_train_cases", unlabelled.size());
+        if (objective.usesCpa()) {
+            provenance.put("cpa", objective.cpa());
+            provenance.put("teacher_momentum", objective.momentum());
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("spec", spec);
         details.put("prompt_kinds", spec.prompts().kinds().stream().map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
@@ -219,7 +291,10 @@ public final class PretrainJob {
             AliasUpdates.promote(store, c, "production", m.version());
             versions.put(c, m.version());
         }
-        return new Result(backboneId, versions, lastDice, params, end.history(), runId, seconds);
+        Map<String, Integer> unlabelledByCenter = new TreeMap<>();
+        o.centers().forEach(c -> unlabelledByCenter.put(c, 0));
+        unlabelled.forEach(k -> unlabelledByCenter.merge(k.substring(0, k.indexOf('/')), 1, Integer::sum));
+        return new Result(backboneId, versions, lastDice, params, end.history(), runId, seconds, objective.kind().configName(), unlabelledByCenter);
     }
 
     static void requirePatchSize(ModelSpec spec, ShardManifest shard, String patches) {

@@ -13,7 +13,14 @@ import java.util.TreeMap;
  * finished (float sums do, DESIGN §11): the same seed gives bit-identical rounds.
  */
 public record Aggregate(String group, ParamSet weightedDeltaSum, long samples, double lossSum, int tasks, long patchesSeen,
-                        long taskMillis) implements Serializable {
+                        long taskMillis, Map<String, Double> lossTermSums, Map<String, Long> lossTermSamples) implements Serializable {
+
+    /** Sample-weighted mean of each loss term over the tasks that reported it (absent is not 0). */
+    public Map<String, Double> meanLossTerms() {
+        Map<String, Double> out = new TreeMap<>();
+        lossTermSums.forEach((k, v) -> out.put(k, v / lossTermSamples.get(k)));
+        return out;
+    }
 
     public double meanLoss() {
         return samples == 0 ? Double.NaN : lossSum / samples;
@@ -38,7 +45,11 @@ public record Aggregate(String group, ParamSet weightedDeltaSum, long samples, d
         double loss = 0;
         long patches = 0;
         long millis = 0;
+        Map<String, Double> terms = new TreeMap<>();
+        Map<String, Long> termSamples = new TreeMap<>();
         for (TaskOutcome o : sorted) {
+            o.lossTermSums().forEach((k, v) -> terms.merge(k, v, Double::sum));
+            o.lossTermSamples().forEach((k, v) -> termSamples.merge(k, v, Long::sum));
             first.requireSameLayout(o.weightedDelta(), "sum");
             o.weightedDelta().tensors().forEach((name, t) -> {
                 double[] a = acc.get(name);
@@ -60,6 +71,6 @@ public record Aggregate(String group, ParamSet weightedDeltaSum, long samples, d
             }
             sum.put(name, new FloatTensor(first.get(name).shape(), f));
         });
-        return new Aggregate(group, new ParamSet(sum), samples, loss, sorted.size(), patches, millis);
+        return new Aggregate(group, new ParamSet(sum), samples, loss, sorted.size(), patches, millis, terms, termSamples);
     }
 }

@@ -11,6 +11,7 @@ public final class Groups {
     public static final String BACKBONE = "backbone";
     private static final String PROMPT = "prompt/";
     private static final String MODEL = "model/";
+    private static final String TEACHER = "teacher/";
 
     private Groups() {}
 
@@ -20,6 +21,26 @@ public final class Groups {
 
     public static String model(String center) {
         return MODEL + Ids.require("center id", center);
+    }
+
+    /** The EMA teacher of a trained group (CPA pretraining): broadcast read-only, updated on the driver only. */
+    public static String teacher(String studentGroup) {
+        if (isTeacher(studentGroup)) {
+            throw new IllegalArgumentException("group '" + studentGroup + "' is a teacher already");
+        }
+        return TEACHER + studentGroup;
+    }
+
+    public static boolean isTeacher(String group) {
+        return group.startsWith(TEACHER);
+    }
+
+    /** The student group a teacher group follows. */
+    public static String studentOf(String teacherGroup) {
+        if (!isTeacher(teacherGroup)) {
+            throw new IllegalArgumentException("group '" + teacherGroup + "' is not a teacher group");
+        }
+        return teacherGroup.substring(TEACHER.length());
     }
 
     public static boolean isPrompt(String group) {

@@ -17,8 +17,21 @@ import java.util.Map;
  */
 public interface LocalTrainer<T> extends Serializable {
 
-    /** What local training produced for one center in one task. */
-    record LocalResult(Map<String, ParamSet> updated, int steps, long patchesSeen, double meanLoss) implements Serializable {}
+    /**
+     * What local training produced for one center in one task.
+     *
+     * @param lossTerms mean per step of each term of the loss (e.g. seg, cpa), reported per round next to the total
+     */
+    record LocalResult(Map<String, ParamSet> updated, int steps, long patchesSeen, double meanLoss, Map<String, Double> lossTerms)
+            implements Serializable {
+        public LocalResult {
+            lossTerms = lossTerms == null ? Map.of() : Map.copyOf(lossTerms);
+        }
+
+        public LocalResult(Map<String, ParamSet> updated, int steps, long patchesSeen, double meanLoss) {
+            this(updated, steps, patchesSeen, meanLoss, Map.of());
+        }
+    }
 
     /**
      * @param center  the center whose records these are
@@ -28,4 +41,14 @@ public interface LocalTrainer<T> extends Serializable {
      * @return the trained tensors for exactly the groups in {@code start}
      */
     LocalResult train(String center, List<T> records, Map<String, ParamSet> start, long seed);
+
+    /**
+     * As {@link #train(String, List, Map, long)}, with read-only groups the server sends along but nobody trains
+     * (e.g. the EMA teacher of self-supervised pretraining). Trainers that use none need not override this.
+     *
+     * @param reference read-only tensors by group key; never returned, never mutated
+     */
+    default LocalResult train(String center, List<T> records, Map<String, ParamSet> start, Map<String, ParamSet> reference, long seed) {
+        return train(center, records, start, seed);
+    }
 }

@@ -103,6 +103,25 @@ public final class ParamSet implements Serializable {
         return new ParamSet(out);
     }
 
+    /**
+     * The exponential moving average step {@code momentum · this + (1 − momentum) · other}, computed in double and
+     * rounded once (the EMA teacher of self-supervised pretraining follows its student this way).
+     */
+    public ParamSet ema(ParamSet other, double momentum) {
+        requireSameLayout(other, "average");
+        TreeMap<String, FloatTensor> out = new TreeMap<>();
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            float[] a = e.getValue().data();
+            float[] b = other.tensors.get(e.getKey()).data();
+            float[] r = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                r[i] = (float) (momentum * a[i] + (1 - momentum) * (double) b[i]);
+            }
+            out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
+        }
+        return new ParamSet(out);
+    }
+
     /** A set of zeros with this set's names and shapes. */
     public ParamSet zerosLike() {
         TreeMap<String, FloatTensor> out = new TreeMap<>();

@@ -27,11 +27,31 @@ public final class ParameterServerRounds<T> {
     private final RoundCheckpoints checkpoints;
     private final Progress progress;
 
+    private Map<String, List<String>> referenceByCenter = Map.of();
+    private ServerHook hook = ServerHook.NONE;
+
     public ParameterServerRounds(JavaSparkContext jsc, RoundSettings settings, RoundCheckpoints checkpoints, Progress progress) {
         this.jsc = jsc;
         this.settings = settings;
         this.checkpoints = checkpoints;
         this.progress = progress;
+    }
+
+    /**
+     * Groups that travel with the broadcast but are not trained: each center's tasks receive these read-only (e.g. the
+     * EMA teacher); they return no delta for them. Their values are the server's, kept up to date by a {@link ServerHook}.
+     */
+    public ParameterServerRounds<T> withReferenceGroups(Map<String, List<String>> referenceByCenter) {
+        Map<String, List<String>> copy = new HashMap<>();
+        referenceByCenter.forEach((c, gs) -> copy.put(c, List.copyOf(gs)));
+        this.referenceByCenter = copy;
+        return this;
+    }
+
+    /** Runs on the driver after each server update, before the checkpoint (e.g. the teacher's EMA step). */
+    public ParameterServerRounds<T> withServerHook(ServerHook hook) {
+        this.hook = hook;
+        return this;
     }
 
     /**
@@ -44,9 +64,11 @@ public final class ParameterServerRounds<T> {
      */
     public RoundState run(JavaPairRDD<String, T> data, Map<String, List<String>> groupsByCenter, RoundState start, LocalTrainer<T> trainer,
                           RoundListener listener) {
-        for (Map.Entry<String, List<String>> e : groupsByCenter.entrySet()) {
-            for (String g : e.getValue()) {
-                start.group(g); // fail before any Spark work if a group has no initial tensors
+        for (Map<String, List<String>> groups : List.of(groupsByCenter, referenceByCenter)) {
+            for (Map.Entry<String, List<String>> e : groups.entrySet()) {
+                for (String g : e.getValue()) {
+                    start.group(g); // fail before any Spark work if a group has no initial tensors
+                }
             }
         }
         Map<String, List<String>> plan = new HashMap<>();
@@ -59,7 +81,7 @@ public final class ParameterServerRounds<T> {
             Broadcast<Map<String, ParamSet>> bc = jsc.broadcast(sent);
             long broadcastBytes = RoundTask.serializedSize(sent);
             LongAccumulator resultBytes = jsc.sc().longAccumulator("promptseg.round" + round + ".resultBytes");
-            RoundTask<T> task = new RoundTask<>(bc, plan, trainer, settings, round, resultBytes);
+            RoundTask<T> task = new RoundTask<>(bc, plan, referenceByCenter, trainer, settings, round, resultBytes);
             List<Tuple2<String, Aggregate>> collected = data.mapPartitionsWithIndex(task, true)
                     .mapToPair(o -> new Tuple2<>(o.group(), o))
                     .groupByKey(settings.serverShards())
@@ -69,6 +91,12 @@ public final class ParameterServerRounds<T> {
             Map<String, Aggregate> aggregates = new TreeMap<>();
             collected.forEach(t -> aggregates.put(t._1(), t._2()));
             var updated = ServerUpdate.apply(state, aggregates, settings);
+            Map<String, ParamSet> derived = hook.afterUpdate(round, updated.getKey());
+            if (!derived.isEmpty()) {
+                Map<String, ParamSet> server = new HashMap<>(updated.getKey());
+                server.putAll(derived);
+                updated = Map.entry(server, updated.getValue());
+            }
             long millis = (System.nanoTime() - t0) / 1_000_000;
             RoundMetrics metrics = metrics(round, millis, aggregates, broadcastBytes, resultBytes.value());
             List<RoundMetrics> history = new ArrayList<>(state.history());
@@ -103,13 +131,36 @@ public final class ParameterServerRounds<T> {
             patches = aggregates.get(Groups.BACKBONE).patchesSeen();
         }
         double perSecond = millis == 0 ? 0 : patches * 1000.0 / millis;
-        return new RoundMetrics(round, millis, loss, samples, patches, perSecond, broadcastBytes, resultBytes, Map.of());
+        // loss terms: every task trains all its groups on one loss, so the backbone's aggregate (pretraining) or the
+        // sample-weighted mean over all groups (tuning) describes the round
+        Map<String, Double> terms = new TreeMap<>();
+        if (aggregates.containsKey(Groups.BACKBONE)) {
+            terms.putAll(aggregates.get(Groups.BACKBONE).meanLossTerms());
+        } else {
+            Map<String, Double> sums = new TreeMap<>();
+            Map<String, Long> n = new TreeMap<>();
+            for (Aggregate a : aggregates.values()) {
+                a.lossTermSums().forEach((k, v) -> sums.merge(k, v, Double::sum));
+                a.lossTermSamples().forEach((k, v) -> n.merge(k, v, Long::sum));
+            }
+            sums.forEach((k, v) -> terms.put(k, v / n.get(k)));
+        }
+        return new RoundMetrics(round, millis, loss, samples, patches, perSecond, broadcastBytes, resultBytes, Map.of(), terms);
     }
 
     static String describe(RoundMetrics m) {
         StringBuilder b = new StringBuilder();
         b.append("round ").append(m.round()).append(": loss");
         m.lossByGroup().forEach((g, l) -> b.append(' ').append(g).append('=').append(String.format(java.util.Locale.ROOT, "%.4f", l)));
+        if (!m.lossTerms().isEmpty()) {
+            b.append(" (");
+            String sep = "";
+            for (Map.Entry<String, Double> t : m.lossTerms().entrySet()) {
+                b.append(sep).append(t.getKey()).append(' ').append(String.format(java.util.Locale.ROOT, "%.4f", t.getValue()));
+                sep = ", ";
+            }
+            b.append(')');
+        }
         m.validationDice().forEach((g, d) -> b.append(", val Dice ").append(g).append('=').append(String.format(java.util.Locale.ROOT, "%.3f", d)));
         b.append(String.format(java.util.Locale.ROOT, ", %.1f s, %.1f patches/s, sent %s, returned %s", m.millis() / 1000.0, m.patchesPerSecond(),
                 Progress.bytes(m.broadcastBytes()), Progress.bytes(m.resultBytes())));

@@ -23,15 +23,17 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<String, T
     private static final long serialVersionUID = 1L;
     private final Broadcast<Map<String, ParamSet>> server;
     private final Map<String, List<String>> groupsByCenter;
+    private final Map<String, List<String>> referenceByCenter;
     private final LocalTrainer<T> trainer;
     private final RoundSettings settings;
     private final int round;
     private final LongAccumulator resultBytes;
 
-    RoundTask(Broadcast<Map<String, ParamSet>> server, Map<String, List<String>> groupsByCenter, LocalTrainer<T> trainer,
-              RoundSettings settings, int round, LongAccumulator resultBytes) {
+    RoundTask(Broadcast<Map<String, ParamSet>> server, Map<String, List<String>> groupsByCenter, Map<String, List<String>> referenceByCenter,
+              LocalTrainer<T> trainer, RoundSettings settings, int round, LongAccumulator resultBytes) {
         this.server = server;
         this.groupsByCenter = groupsByCenter;
+        this.referenceByCenter = referenceByCenter;
         this.trainer = trainer;
         this.settings = settings;
         this.round = round;
@@ -54,8 +56,12 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<String, T
             for (String g : groups) {
                 start.put(g, serverTensors.get(g));
             }
+            Map<String, ParamSet> reference = new TreeMap<>();
+            for (String g : referenceByCenter.getOrDefault(center, List.of())) {
+                reference.put(g, serverTensors.get(g));
+            }
             long t0 = System.nanoTime();
-            LocalTrainer.LocalResult r = trainer.train(center, e.getValue(), start, settings.taskSeed(round, partition, center));
+            LocalTrainer.LocalResult r = trainer.train(center, e.getValue(), start, reference, settings.taskSeed(round, partition, center));
             long millis = (System.nanoTime() - t0) / 1_000_000;
             long n = e.getValue().size();
             for (String g : groups) {
@@ -64,7 +70,14 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<String, T
                     throw new IllegalStateException("trainer returned no tensors for group " + g);
                 }
                 ParamSet weightedDelta = updated.minus(start.get(g)).scaled(n);
-                TaskOutcome o = new TaskOutcome(g, partition, weightedDelta, n, r.meanLoss() * n, r.steps(), r.patchesSeen(), millis);
+                Map<String, Double> termSums = new TreeMap<>();
+                Map<String, Long> termSamples = new TreeMap<>();
+                r.lossTerms().forEach((k, v) -> {
+                    termSums.put(k, v * n);
+                    termSamples.put(k, n);
+                });
+                TaskOutcome o = new TaskOutcome(g, partition, weightedDelta, n, r.meanLoss() * n, r.steps(), r.patchesSeen(), millis, termSums,
+                        termSamples);
                 resultBytes.add(serializedSize(o));
                 out.add(o);
             }

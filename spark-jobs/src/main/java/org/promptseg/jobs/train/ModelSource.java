@@ -40,7 +40,9 @@ public sealed interface ModelSource extends Serializable {
     record StoreModel(String storeUri, String center, String version) implements ModelSource {
         @Override
         public String key() {
-            return "model:" + center + "/" + version;
+            // version numbers restart in every store: without the store, two stores' c/0001 would share one cached
+            // network in a long-lived executor JVM (a backbone id is a content hash and needs no store)
+            return "model:" + storeUri + ":" + center + "/" + version;
         }
 
         @Override

@@ -46,6 +46,31 @@ public final class PatchBatches {
         return Nd4j.create(all, new long[] {patches.size(), s[0], s[1], s[2]}, 'c');
     }
 
+    /** Already normalised images of one shape (e.g. augmented views) → [N, D, H, W, 1]. */
+    public static INDArray images(List<float[]> images, int[] shapeZyx) {
+        int vox = shapeZyx[0] * shapeZyx[1] * shapeZyx[2];
+        float[] all = new float[images.size() * vox];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i), 0, all, i * vox, vox);
+        }
+        return Nd4j.create(all, new long[] {images.size(), shapeZyx[0], shapeZyx[1], shapeZyx[2], 1}, 'c');
+    }
+
+    /** Label arrays of one shape → [N, D, H, W] class indices; a null entry (no label) becomes all background. */
+    public static INDArray classIndices(List<byte[]> labels, int[] shapeZyx) {
+        int vox = shapeZyx[0] * shapeZyx[1] * shapeZyx[2];
+        float[] all = new float[labels.size() * vox];
+        for (int i = 0; i < labels.size(); i++) {
+            byte[] l = labels.get(i);
+            if (l != null) {
+                for (int v = 0; v < vox; v++) {
+                    all[i * vox + v] = l[v] & 0xff;
+                }
+            }
+        }
+        return Nd4j.create(all, new long[] {labels.size(), shapeZyx[0], shapeZyx[1], shapeZyx[2]}, 'c');
+    }
+
     /** [N, C] mask: 1 where the center labels the class (background always labelled). */
     public static INDArray classMask(int n, boolean[] labelled) {
         INDArray m = Nd4j.zeros(DataType.FLOAT, n, labelled.length);

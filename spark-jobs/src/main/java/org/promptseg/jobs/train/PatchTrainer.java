@@ -77,17 +77,22 @@ public final class PatchTrainer implements LocalTrainer<Patch> {
                 }
                 lossSum += trainer.step(PatchBatches.batch(batch, normalization, labelled));
             }
-            Map<String, INDArray> trained = model.extract(mode);
-            Map<String, ParamSet> updated = new TreeMap<>();
-            for (Map.Entry<String, ParamSet> g : start.entrySet()) {
-                Map<String, INDArray> part = new TreeMap<>();
-                for (String name : g.getValue().names()) {
-                    part.put(name, trained.get(name));
-                }
-                updated.put(g.getKey(), TensorConversions.toSet(part));
-            }
-            return new LocalResult(updated, localSteps, (long) localSteps * n, lossSum / localSteps);
+            return new LocalResult(trainedGroups(model, mode, start), localSteps, (long) localSteps * n, lossSum / localSteps);
         }
+    }
+
+    /** The network's trained tensors, cut into the groups of {@code start} (same names). */
+    static Map<String, ParamSet> trainedGroups(PromptableUNet model, TuningMode mode, Map<String, ParamSet> start) {
+        Map<String, INDArray> trained = model.extract(mode);
+        Map<String, ParamSet> updated = new TreeMap<>();
+        for (Map.Entry<String, ParamSet> g : start.entrySet()) {
+            Map<String, INDArray> part = new TreeMap<>();
+            for (String name : g.getValue().names()) {
+                part.put(name, trained.get(name));
+            }
+            updated.put(g.getKey(), TensorConversions.toSet(part));
+        }
+        return updated;
     }
 
     /** Shuffles do not keep order: sort by a stable key so the seed alone decides the batches. */
