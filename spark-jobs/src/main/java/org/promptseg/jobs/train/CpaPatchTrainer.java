@@ -102,10 +102,8 @@ public final class CpaPatchTrainer implements LocalTrainer<Patch> {
             teacherGroups.put(g, t);
         }
         try (ExecutorModels.Lease studentLease = ExecutorModels.borrow(source); ExecutorModels.Lease teacherLease = ExecutorModels.borrow(source)) {
-            PromptableUNet student = studentLease.model();
-            PromptableUNet teacher = teacherLease.model();
-            new ModelState(TuningMode.FULL, null, start, labelled).applyTo(student);
-            new ModelState(TuningMode.FULL, null, teacherGroups, labelled).applyTo(teacher);
+            PromptableUNet student = studentLease.apply(new ModelState(TuningMode.FULL, null, start, labelled));
+            PromptableUNet teacher = teacherLease.apply(new ModelState(TuningMode.FULL, null, teacherGroups, labelled));
             Trainer trainer = new Trainer(student, TuningMode.FULL, optim, loss);
             CpaLoss cpaLoss = new CpaLoss(cpa);
             int numClasses = student.spec().numClasses();
