@@ -72,7 +72,7 @@ class PipelineIT {
     static Config config() {
         return PromptsegConfig.of("promptseg.spark.master=local[2]", "promptseg.model.presets.tiny.channels=[8,16,32,48,64]",
                 "promptseg.prompt.deep.tokens-per-class=4", "promptseg.pretrain.rounds=16", "promptseg.pretrain.local-steps=8",
-                "promptseg.optim.learning-rate-full=3e-3", "promptseg.tune.rounds=8", "promptseg.tune.local-steps=8", "promptseg.rounds.validate-every=0", "promptseg.cli.progress=false");
+                "promptseg.optim.learning-rate-full=3e-3", "promptseg.tune.rounds=10", "promptseg.tune.local-steps=8", "promptseg.rounds.validate-every=0", "promptseg.cli.progress=false");
     }
 
     @BeforeAll
@@ -137,13 +137,13 @@ class PipelineIT {
         double tuned = summary(after, "c2").promptDice();
         System.err.printf("c2: bare backbone %.3f, prompts %.3f%n", bare, tuned);
         // c2 is the non-contrast center: its organs' contrast differs from the pretraining centers', which input
-        // prompts and class tokens recover only slowly (measured: +1.2 points after 8 rounds of 8 steps, while one
-        // round of full fine-tuning lifts its validation Dice from 0.20 to 0.42). The bar asks for a real gain
-        // on the held-out case and on the validation patches, not for the full fine-tune's.
-        assertThat(tuned).as("prompt-tuned Dice of the new center vs the bare backbone %.3f", bare).isGreaterThan(bare + 0.005);
+        // prompts and class tokens recover only in part (measured: held-out Dice 0.117 -> 0.157, validation Dice
+        // 0.199 -> 0.274 after 10 rounds of 8 steps, while one round of full fine-tuning lifts the validation Dice
+        // to 0.42). The bar asks for a clear gain on the held-out case and on the validation patches.
+        assertThat(tuned).as("prompt-tuned Dice of the new center vs the bare backbone %.3f", bare).isGreaterThan(bare + 0.02);
         PromptManifest published = ctx.store(store).manifest("c2", r.centers().get("c2").version());
         assertThat(published.metrics().get("val_dice")).as("validation Dice after vs before tuning")
-                .isGreaterThan(published.metrics().get("val_dice_before") + 0.005);
+                .isGreaterThan(published.metrics().get("val_dice_before") + 0.03);
         for (String old : List.of("c0", "c1")) {
             assertThat(summary(after, old).promptDice()).as("old center %s", old).isEqualTo(summary(before, old).promptDice());
         }
