@@ -1,5 +1,8 @@
 package org.promptseg.jobs.bench;
 
+import static org.promptseg.jobs.bench.SampleStats.mean;
+import static org.promptseg.jobs.bench.SampleStats.sd;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -214,25 +217,6 @@ public final class CpaBenchmark implements Callable<Integer> {
     }
 
     private static void cli(String... args) {
-        int code = PromptsegCli.execute(args);
-        if (code != 0) {
-            throw new PromptsegException("promptseg " + String.join(" ", args) + " failed with exit code " + code);
-        }
-    }
-
-    static double mean(double[] a) {
-        return Arrays.stream(a).average().orElse(Double.NaN);
-    }
-
-    static double sd(double[] a) {
-        if (a.length < 2) {
-            return 0;
-        }
-        double m = mean(a);
-        double s = 0;
-        for (double x : a) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (a.length - 1));
+        PromptsegCli.executeOrThrow(args);
     }
 }

@@ -77,6 +77,14 @@ public final class PromptsegCli implements Runnable {
         }
     }
 
+    /** Runs one promptseg command in this JVM for a driver program (benchmarks); a non-zero exit is an exception. */
+    public static void executeOrThrow(String... args) {
+        int code = execute(args);
+        if (code != 0) {
+            throw new PromptsegException("promptseg " + String.join(" ", args) + " failed with exit code " + code);
+        }
+    }
+
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PromptsegCli());
         cl.setParameterExceptionHandler(PromptsegCli::onUsageError);

@@ -1,5 +1,8 @@
 package org.promptseg.jobs.select;
 
+import static org.promptseg.jobs.bench.SampleStats.mean;
+import static org.promptseg.jobs.bench.SampleStats.sd;
+
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.typesafe.config.Config;
@@ -254,10 +257,7 @@ public final class SelectionBenchmark implements Callable<Integer> {
     }
 
     private static void cli(String... args) {
-        int code = PromptsegCli.execute(args);
-        if (code != 0) {
-            throw new PromptsegException("promptseg " + String.join(" ", args) + " failed with exit code " + code);
-        }
+        PromptsegCli.executeOrThrow(args);
     }
 
     private Report run(JobContext ctx, String coll, String storeUri, long t0) throws IOException {
@@ -429,23 +429,6 @@ public final class SelectionBenchmark implements Callable<Integer> {
             List<String> from = chosen == null ? List.of() : chosen.stream().map(id -> id.matches("[ab]_.*") ? id.substring(0, 1) : "-").toList();
             return new Run(strategy, cases, mean(per), sd(per), per, groups, from, selectSeconds, tuneSeconds);
         }
-    }
-
-    static double mean(double[] a) {
-        return Arrays.stream(a).average().orElse(Double.NaN);
-    }
-
-    /** Sample standard deviation (n - 1); 0 for a single value. */
-    static double sd(double[] a) {
-        if (a.length < 2) {
-            return 0;
-        }
-        double m = mean(a);
-        double s = 0;
-        for (double x : a) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (a.length - 1));
     }
 
     static String table(Report r) {
