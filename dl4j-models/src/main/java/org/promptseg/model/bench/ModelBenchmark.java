@@ -41,10 +41,10 @@ import org.promptseg.model.train.Trainer;
  * in tests.
  */
 public final class ModelBenchmark {
-    /** Bench settings; {@link #defaults()} is the tiny preset at 64³, batch 2, 2 threads. */
+    /** Bench settings; {@link #defaults} keeps the spec's patch (the CLI's {@code --patch}, 64³ by default), batch 2, 2 threads. */
     public record Options(ModelSpec spec, int batch, int threads, int warmup, int reps, boolean pytorch, String python) {
-        public static Options defaults(ModelSpec tinySpec) {
-            return new Options(tinySpec.withPatch(List.of(64, 64, 64)), 2, 2, 2, 5, true, null);
+        public static Options defaults(ModelSpec spec) {
+            return new Options(spec, 2, 2, 2, 5, true, null);
         }
     }
 
