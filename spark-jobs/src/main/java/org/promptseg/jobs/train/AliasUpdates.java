@@ -18,22 +18,25 @@ import org.promptseg.store.PromptStore;
  * it did not see.
  */
 public final class AliasUpdates {
-    static final int ATTEMPTS = 20;
+    /** How long a job keeps retrying before it gives up and reports the conflict (its version stays published). */
+    static final long PATIENCE_MILLIS = 120_000;
 
     private AliasUpdates() {}
 
     /** Points {@code alias} of {@code center} at {@code version}, retrying (re-reading the alias) when a concurrent move wins. */
     public static AliasEntry promote(PromptStore store, String center, String alias, String version) throws IOException {
+        long deadline = System.nanoTime() + PATIENCE_MILLIS * 1_000_000;
         for (int attempt = 1; ; attempt++) {
             try {
                 return store.promote(center, alias, version);
             } catch (AliasConflictException e) {
-                if (attempt == ATTEMPTS) {
+                if (System.nanoTime() > deadline) {
                     throw e;
                 }
                 try {
-                    // a short random pause: two jobs that collided once should not collide again in lockstep
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(5, 50L * attempt));
+                    // a short random pause, growing to at most half a second: two jobs that collided once should
+                    // not collide again in lockstep, and a busy writer leaves gaps sooner or later
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(500, 20L * attempt) + 1));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
