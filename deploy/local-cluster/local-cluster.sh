@@ -227,12 +227,12 @@ launch_worker() { # index, master URL
   local i="$1" port=0 ui=0
   (( WORKER_PORT > 0 )) && port=$((WORKER_PORT + i - 1))
   (( WORKER_UI_PORT > 0 )) && ui=$((WORKER_UI_PORT + i - 1))
-  mkdir -p "$RUN_DIR/work/worker-$i"
+  mkdir -p "$RUN_DIR/executors/worker-$i"
   # a restarted worker keeps the log of its previous life
   [[ -f "$RUN_DIR/logs/worker-$i.log" ]] && mv "$RUN_DIR/logs/worker-$i.log" "$RUN_DIR/logs/worker-$i.log.$(date +%Y%m%d-%H%M%S)"
   launch "worker-$i" "$RUN_DIR/logs/worker-$i.log" "${COMMON[@]}" -cp "$SPARK_CP" \
     org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --port "$port" --webui-port "$ui" \
-    --cores "$WORKER_CORES" --memory "$WORKER_MEMORY" --work-dir "$RUN_DIR/work/worker-$i" "$2"
+    --cores "$WORKER_CORES" --memory "$WORKER_MEMORY" --work-dir "$RUN_DIR/executors/worker-$i" "$2"
 }
 
 await_worker() { # index
@@ -259,7 +259,7 @@ start_cluster() {
     fi
   done
   rm -rf "$RUN_DIR/pids" "$RUN_DIR/spark-home" "$RUN_DIR/hdfs" "$RUN_DIR/cluster.env" "$RUN_DIR/spark-defaults.conf"
-  mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs" "$RUN_DIR/spark-home/jars" "$RUN_DIR/work" "$RUN_DIR/local"
+  mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs" "$RUN_DIR/spark-home/jars" "$RUN_DIR/executors" "$RUN_DIR/local"
   cat >"$RUN_DIR/log4j2.properties" <<'EOF'
 # Logging of the local cluster's daemons (written by local-cluster.sh start).
 rootLogger.level = info

@@ -353,9 +353,9 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         return runScript(script(root), List.of("status", "--run-dir", runDir.toString()), Duration.ofSeconds(30));
     }
 
-    /** The log of executor {@code e} ({@code work/worker-i/<app>/<executor>/stderr}): Spark logs every task it starts and finishes there. */
+    /** The log of executor {@code e} ({@code executors/worker-i/<app>/<executor>/stderr}): Spark logs every task it starts and finishes there. */
     public Path executorLog(ExecutorProcess e) {
-        return runDir.resolve("work/worker-" + e.worker()).resolve(e.appId()).resolve(e.executorId()).resolve("stderr");
+        return runDir.resolve("executors/worker-" + e.worker()).resolve(e.appId()).resolve(e.executorId()).resolve("stderr");
     }
 
     /**
@@ -393,7 +393,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     public List<String> executorLogLines(String appId, java.util.regex.Pattern pattern) {
         List<String> out = new ArrayList<>();
         for (int i = 1; i <= workers; i++) {
-            Path app = runDir.resolve("work/worker-" + i).resolve(appId);
+            Path app = runDir.resolve("executors/worker-" + i).resolve(appId);
             if (!Files.isDirectory(app)) {
                 continue;
             }
@@ -538,7 +538,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         for (String dir : List.of("hdfs/data", "local", "app")) {
             deleteTree(runDir.resolve(dir));
         }
-        Path work = runDir.resolve("work");
+        Path work = runDir.resolve("executors");
         if (Files.isDirectory(work)) {
             try (Stream<Path> files = Files.walk(work)) {
                 files.filter(p -> p.toString().endsWith(".jar")).forEach(LocalStandaloneCluster::deleteQuietly);

@@ -124,7 +124,7 @@ class StandaloneClusterIT {
 
         // each worker launched an executor JVM for the doctor application (its output lands in the worker's work dir)
         for (int w = 1; w <= 2; w++) {
-            Path work = cluster.runDir().resolve("work/worker-" + w);
+            Path work = cluster.runDir().resolve("executors/worker-" + w);
             try (Stream<Path> files = Files.walk(work)) {
                 assertThat(files.filter(p -> p.getFileName().toString().equals("stderr")).count())
                         .as("executor logs under %s", work).isGreaterThanOrEqualTo(1);
