@@ -76,14 +76,19 @@ public final class ParamSet implements Serializable {
 
     /** {@code this + scale * other}, accumulated in double then rounded once. */
     public ParamSet plusScaled(ParamSet other, double scale) {
-        requireSameLayout(other, "add");
+        return combine(1, other, scale, "add");
+    }
+
+    /** {@code alpha * this + beta * other} per element, computed in double and rounded once. */
+    private ParamSet combine(double alpha, ParamSet other, double beta, String what) {
+        requireSameLayout(other, what);
         TreeMap<String, FloatTensor> out = new TreeMap<>();
         for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
             float[] a = e.getValue().data();
             float[] b = other.tensors.get(e.getKey()).data();
             float[] r = new float[a.length];
             for (int i = 0; i < a.length; i++) {
-                r[i] = (float) (a[i] + scale * b[i]);
+                r[i] = (float) (alpha * a[i] + beta * b[i]);
             }
             out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
         }
@@ -108,18 +113,7 @@ public final class ParamSet implements Serializable {
      * rounded once (the EMA teacher of self-supervised pretraining follows its student this way).
      */
     public ParamSet ema(ParamSet other, double momentum) {
-        requireSameLayout(other, "average");
-        TreeMap<String, FloatTensor> out = new TreeMap<>();
-        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
-            float[] a = e.getValue().data();
-            float[] b = other.tensors.get(e.getKey()).data();
-            float[] r = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                r[i] = (float) (momentum * a[i] + (1 - momentum) * (double) b[i]);
-            }
-            out.put(e.getKey(), new FloatTensor(e.getValue().shape(), r));
-        }
-        return new ParamSet(out);
+        return combine(momentum, other, 1 - momentum, "average");
     }
 
     /** A set of zeros with this set's names and shapes. */
