@@ -21,6 +21,7 @@ import org.promptseg.common.HadoopFiles;
 import org.promptseg.common.Json;
 import org.promptseg.common.PromptsegException;
 import org.promptseg.common.Uris;
+import org.promptseg.jobs.cli.Nd4jStdoutFilter;
 import org.promptseg.jobs.cli.PromptsegCli;
 import org.promptseg.volume.LocalFiles;
 import picocli.CommandLine;
@@ -85,6 +86,7 @@ public final class CpaBenchmark implements Callable<Integer> {
                          double seconds) {}
 
     public static void main(String[] args) {
+        Nd4jStdoutFilter.install();
         System.exit(new CommandLine(new CpaBenchmark()).execute(args));
     }
 

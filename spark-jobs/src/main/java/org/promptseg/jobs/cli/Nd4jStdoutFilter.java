@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 /**
  * ND4J 1.0.0-M2.1's SameDiff prints "Added differentiated op NAME" with System.out.println for every op
  * when it first differentiates a SameDiff layer (hundreds of lines per network). promptseg keeps stdout
- * for results, so the CLI drops exactly those lines; everything else passes through unchanged.
+ * for results, so the CLI and the benchmark mains drop exactly those lines; everything else passes through unchanged.
  */
-final class Nd4jStdoutFilter extends PrintStream {
+public final class Nd4jStdoutFilter extends PrintStream {
     private static final Pattern NOISE = Pattern.compile("Added differentiated op \\S+");
 
     private Nd4jStdoutFilter(PrintStream out) {
@@ -16,7 +16,7 @@ final class Nd4jStdoutFilter extends PrintStream {
     }
 
     /** Installs the filter on System.out once (idempotent). */
-    static void install() {
+    public static void install() {
         if (!(System.out instanceof Nd4jStdoutFilter)) {
             System.setOut(new Nd4jStdoutFilter(System.out));
         }

@@ -25,6 +25,7 @@ import org.promptseg.common.Json;
 import org.promptseg.common.PromptsegException;
 import org.promptseg.common.Uris;
 import org.promptseg.jobs.JobContext;
+import org.promptseg.jobs.cli.Nd4jStdoutFilter;
 import org.promptseg.jobs.cli.PromptsegCli;
 import org.promptseg.jobs.config.PromptsegConfig;
 import org.promptseg.jobs.infer.CaseInference;
@@ -130,6 +131,7 @@ public final class SelectionBenchmark implements Callable<Integer> {
                          List<BudgetResult> budgets, double seconds) {}
 
     public static void main(String[] args) {
+        Nd4jStdoutFilter.install();
         System.exit(new CommandLine(new SelectionBenchmark()).execute(args));
     }
 
