@@ -181,13 +181,16 @@ public final class DemoJob {
         ctx.progress().say("== " + what);
     }
 
-    /** The demo's sizes as job settings. */
+    /** The demo's sizes, backbone widths and learning rate as job settings. */
     private static Config overrides(Config demo) {
         return ConfigFactory.parseMap(Map.of(
                 "promptseg.pretrain.rounds", demo.getInt("pretrain-rounds"),
                 "promptseg.pretrain.local-steps", demo.getInt("local-steps"),
                 "promptseg.tune.rounds", demo.getInt("tune-rounds"),
                 "promptseg.tune.local-steps", demo.getInt("local-steps"),
-                "promptseg.rounds.validate-every", demo.getInt("validate-every")), "promptseg.demo");
+                "promptseg.rounds.validate-every", demo.getInt("validate-every"),
+                "promptseg.model.presets.tiny.channels", demo.getIntList("channels"),
+                "promptseg.prompt.deep.tokens-per-class", demo.getInt("deep-tokens-per-class"),
+                "promptseg.optim.learning-rate-full", demo.getDouble("learning-rate-full")), "promptseg.demo");
     }
 }
