@@ -180,7 +180,10 @@ public final class SparkTuneBenchmark {
                 hu[v] = (short) (rnd.nextInt(2000) - 1000);
                 label[v] = (byte) ((v / 997 + i) % spec.numClasses());
             }
-            out.add(new Patch("bench", "case" + i, i, new int[3], p, new double[] {1, 1, 1}, hu, label, true));
+            // Several patches per case, numbered within their case, as the shard job writes them. (Case "caseN" with
+            // patch index N put every patch in one of CenterPartitioner's two buckets — the parity of String.hashCode
+            // is that of its characters — so local[2] ran one task with data and one empty, and measured no scaling.)
+            out.add(new Patch("bench", "case" + i / 4, i % 4, new int[3], p, new double[] {1, 1, 1}, hu, label, true));
         }
         return out;
     }

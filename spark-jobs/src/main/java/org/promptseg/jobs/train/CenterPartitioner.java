@@ -54,11 +54,16 @@ public final class CenterPartitioner extends Partitioner {
         return firstPartition.hashCode() * 31 + perCenter;
     }
 
+    /** Which of its center's {@code perCenter} partitions a patch goes to: a function of (case, patch index) only. */
+    public static int bucket(Patch patch, int perCenter) {
+        return Math.floorMod((patch.caseId() + "#" + patch.index()).hashCode(), perCenter);
+    }
+
     /** The patches keyed by center, each center on its own partitions, persisted (every round reads them). */
     public static JavaPairRDD<String, Patch> partition(JavaPairRDD<String, Patch> patches, List<String> centers, int perCenter) {
         int k = Math.max(1, perCenter);
         return patches
-                .mapToPair(t -> new Tuple2<>(t._1() + '\u0000' + Math.floorMod((t._2().caseId() + "#" + t._2().index()).hashCode(), k), t._2()))
+                .mapToPair(t -> new Tuple2<>(t._1() + '\u0000' + bucket(t._2(), k), t._2()))
                 .partitionBy(new CenterPartitioner(centers, k))
                 .mapPartitionsToPair(it -> new java.util.Iterator<Tuple2<String, Patch>>() {
                     @Override
