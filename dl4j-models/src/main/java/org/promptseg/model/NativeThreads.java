@@ -20,7 +20,7 @@ public final class NativeThreads {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-        // Matrix products go to the bundled BLAS (OpenBLAS), whose own thread pool ignores both settings above and
+        // Matrix products go to the bundled BLAS (OpenBLAS), whose own thread pool ignores the settings above and
         // uses every core by default: without this a "one-thread" task's GEMMs ran on two cores, so local[1] already
         // kept both cores busy and two task slots oversubscribed them (measured: process CPU 198 % for one such thread).
         // Its count is process-wide, as task slots of one executor all use the same threads-per-task.
