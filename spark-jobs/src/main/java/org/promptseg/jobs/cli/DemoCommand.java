@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand extends SparkCommand {
     @Option(names = "--dir", paramLabel = "URI", description = "Working folder (default: promptseg.demo.dir).")
     String dir;
-    @Option(names = "--quick", description = "A smaller, faster demo (about 3 minutes).")
+    @Option(names = "--quick", description = "A smaller, faster demo (about a minute on 2 cores; its Dice figures mean nothing).")
     boolean quick;
     @Option(names = "--fresh", description = "Start over: delete the working folder first.")
     boolean fresh;
